@@ -1,0 +1,51 @@
+# Two commands a user needs: `make book` (main job) and `make test`.
+# Everything is installed by this file (Python into .venv/, the book's JavaScript into
+# book/web/node_modules/ and book/_vendor/); nothing by hand.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Written last by book/web/vendor.sh, so it marks a complete copy of the web assets.
+WEB    := book/_vendor/vendor/VERSIONS.txt
+# --all: re-read every page, so each build re-runs every notebook (the library or QL_SCALE may
+# have changed) and re-reports every warning (-W would otherwise pass on unchanged pages).
+# Results of paper-scale runs are cached here, keyed by the source they depend on, so `make
+# notebooks` and `make book` compute each figure once (src/qlcore/reproduce.py).
+export QLCORE_CACHE := $(CURDIR)/.qlcore-cache
+JB     := $(BIN)/jupyter-book build --all . -n -W --keep-going
+
+.PHONY: book book-quick test setup notebooks clean
+
+setup: $(STAMP) $(WEB)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[book,test]"
+	touch $(STAMP)
+
+$(WEB): book/web/package.json book/web/package-lock.json book/web/vendor.sh book/web/widgets-config.js
+	book/web/vendor.sh
+
+# The whole book at the papers' scale (many minutes): _build/html.
+book: setup
+	TQDM_DISABLE=1 QL_SCALE=paper $(JB)
+	@echo
+	@echo "Book built. Open $(CURDIR)/_build/html/index.html"
+	@echo "or serve it:  $(BIN)/python -m http.server -d _build/html  (then http://localhost:8000)"
+
+# The same at QL_SCALE=quick (seconds per chapter), kept apart: _build/quick/_build/html.
+book-quick: setup
+	TQDM_DISABLE=1 QL_SCALE=quick $(JB) --path-output _build/quick
+
+# Unit tests, notebooks (nbval) and the browser/link tests of the quick build.
+test: setup book-quick
+	TQDM_DISABLE=1 QL_SCALE=quick $(BIN)/pytest -n auto --dist loadfile --nbval-lax tests notebooks
+
+# Re-execute the chapters in place at paper scale, to commit them with their outputs.
+notebooks: setup
+	TQDM_DISABLE=1 QL_SCALE=paper $(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+clean:
+	rm -rf _build book/_vendor .pytest_cache

@@ -1,0 +1,31 @@
+"""Reproduced figures: one module per figure, each with ``run(scale, seed)`` and ``plot(result)``.
+
+The registry maps a figure id (paper and figure, e.g. ``kazemipour-fig2``) to its module; the
+CLI (``python -m qlcore list`` / ``reproduce``) reads it.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+SCALES = ("quick", "paper")
+
+REGISTRY = {
+    "kazemipour-fig2": "qlcore.experiments.kazemipour_fig2",
+    "kazemipour-fig3": "qlcore.experiments.kazemipour_fig3",
+}
+
+
+def figure_module(figure_id: str):
+    """The module that reproduces ``figure_id``."""
+    if figure_id not in REGISTRY:
+        raise ValueError(f"unknown figure {figure_id!r}; `python -m qlcore list` shows the ids: "
+                         f"{', '.join(sorted(REGISTRY))}")
+    return importlib.import_module(REGISTRY[figure_id])
+
+
+def check_scale(scale: str) -> str:
+    """Return ``scale`` if it is one of :data:`SCALES`, else raise a ``ValueError``."""
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
+    return scale

@@ -1,0 +1,135 @@
+"""Kazemipour, Larsen & Druckmann, Fig. 2: fraction of trials reaching the global minimum.
+
+Setting (Section 4.1, Table 1): ``d = 10`` inputs with ``x_1 = 1``, ``N = 1500`` samples, widths
+``k = 0..20``, three target models times three network variants, 100 trials per point
+(5 data sets x 20 runs), 30,000 epochs of full-batch Adam with step 1e-3. A trial succeeds when
+its NMSE is within 0.005 of the least-squares NMSE (the lifted convex optimum, eq. 2.5).
+
+The orthogonality variant starts from the fixed point ``(lambda, Q) = (0, I)``, so its 20 runs on a
+data set are the same computation; we train it once per data set and width and count it 20 times.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import data, networks, style, train
+from . import check_scale
+
+FIGURE_ID = "kazemipour-fig2"
+DEPENDS_ON = ("data", "networks", "train", "moments", "convex", "_validate")
+TITLE = "Fraction of trials reaching the global minimum against width (Kazemipour et al., Fig. 2)"
+SUCCESS_TOLERANCE = 0.005
+
+SCALE_SETTINGS = {
+    "quick": {"dim": 10, "n_samples": 1500, "widths": list(range(0, 21, 2)), "n_datasets": 1,
+              "runs": 2, "epochs": 3000, "record_every": 50, "dtype": "float32", "compile": False},
+    "paper": {"dim": 10, "n_samples": 1500, "widths": list(range(0, 21)), "n_datasets": 5,
+              "runs": 20, "epochs": 30000, "record_every": 100, "dtype": "float32", "compile": True},
+}
+
+
+def _numerical_rank(q: np.ndarray, rtol: float = 1e-3) -> int:
+    if q.shape[1] == 0:
+        return 0
+    singular = np.linalg.svd(q, compute_uv=False)
+    return int(np.sum(singular > rtol * max(singular.max(), 1e-300)))
+
+
+def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
+        progress: bool | None = None) -> dict:
+    """Train every (model, data set, variant, width, run) of Fig. 2 and collect the results.
+
+    Returns a JSON-ready dict with the settings, the least-squares NMSE of each data set, and per
+    model and variant arrays of shape (data sets, runs, widths): ``nmse``, ``excess_nmse``
+    (NMSE minus the least-squares NMSE), ``certificate`` (Lemma C.1) and ``q_rank`` (numerical
+    rank of ``Q``), plus ``success_fraction`` per width and the NMSE trace of run 0 of data set 0.
+    """
+    settings = dict(SCALE_SETTINGS[check_scale(scale)])
+    dim, widths, runs = settings["dim"], settings["widths"], settings["runs"]
+    datasets, students, layout = [], [], []
+    for model_index, model in enumerate(data.TARGET_MODELS):
+        for block in range(settings["n_datasets"]):
+            dataset = data.make_dataset(model, n_samples=settings["n_samples"], dim=dim,
+                                        seed=int(np.random.SeedSequence([seed, model_index, block])
+                                                 .generate_state(1)[0]))
+            rng = np.random.default_rng([seed, model_index, block, 1])
+            group, group_layout = [], []
+            for name in networks.VARIANTS:
+                spec = networks.variant(name)
+                copies = 1 if name == "orthogonality" else runs
+                for width in widths:
+                    for run_index in range(copies):
+                        net = networks.initial_network(name, dim, width, rng)
+                        group.append(train.Student(net, gamma=spec.gamma(dataset.y),
+                                                   train_alpha=spec.train_alpha))
+                        group_layout.append((name, width, run_index))
+            datasets.append((dataset.x, dataset.y))
+            students.append(group)
+            layout.append(group_layout)
+
+    result = train.train_networks(datasets, students, epochs=settings["epochs"], lr=1e-3,
+                                  dtype=settings["dtype"], device=device,
+                                  record_every=settings["record_every"],
+                                  compile=settings["compile"], progress=progress)
+    return _collect(result, layout, settings, scale, seed)
+
+
+def _collect(result: train.TrainResult, layout, settings, scale, seed) -> dict:
+    widths, runs, n_blocks = settings["widths"], settings["runs"], settings["n_datasets"]
+    shape = (n_blocks, runs, len(widths))
+    per_cell = {model: {name: {key: np.zeros(shape) for key in
+                               ("nmse", "excess_nmse", "certificate", "q_rank")}
+                        for name in networks.VARIANTS} for model in data.TARGET_MODELS}
+    traces = {model: {name: np.zeros((len(widths), len(result.history_epochs)))
+                      for name in networks.VARIANTS} for model in data.TARGET_MODELS}
+    for g, group_layout in enumerate(layout):
+        model, block = data.TARGET_MODELS[g // n_blocks], g % n_blocks
+        for m, (name, width, run_index) in enumerate(group_layout):
+            w = widths.index(width)
+            net = result.networks[g][m]
+            values = {"nmse": result.nmse[g, m], "excess_nmse": result.excess_nmse[g, m],
+                      "certificate": result.certificate[g, m], "q_rank": _numerical_rank(net.q)}
+            targets = range(runs) if name == "orthogonality" else [run_index]
+            for r in targets:
+                for key, value in values.items():
+                    per_cell[model][name][key][block, r, w] = value
+            if block == 0 and run_index == 0:
+                traces[model][name][w] = result.history_nmse[:, g, m]
+    cells = {}
+    for model in data.TARGET_MODELS:
+        cells[model] = {}
+        for name in networks.VARIANTS:
+            cell = per_cell[model][name]
+            success = cell["excess_nmse"] <= SUCCESS_TOLERANCE
+            cells[model][name] = {**{k: v.tolist() for k, v in cell.items()},
+                                  "success_fraction": success.mean(axis=(0, 1)).tolist(),
+                                  "trace_nmse": traces[model][name].tolist()}
+    ls = result.least_squares_nmse.reshape(len(data.TARGET_MODELS), n_blocks)
+    return {"figure": FIGURE_ID, "scale": scale, "seed": seed, "settings": settings,
+            "success_tolerance": SUCCESS_TOLERANCE, "models": list(data.TARGET_MODELS),
+            "variants": list(networks.VARIANTS),
+            "least_squares_nmse": {m: ls[i].tolist() for i, m in enumerate(data.TARGET_MODELS)},
+            "trace_epochs": result.history_epochs.tolist(), "cells": cells}
+
+
+def plot(result: dict):
+    """Fig. 2: one panel per target model, success fraction against width, line at ``k = d``."""
+    import matplotlib.pyplot as plt
+
+    style.use()
+    widths, dim = result["settings"]["widths"], result["settings"]["dim"]
+    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4), sharey=True)
+    for ax, model in zip(axes, result["models"]):
+        for name in result["variants"]:
+            ax.plot(widths, result["cells"][model][name]["success_fraction"], marker="o",
+                    markersize=3.5, color=style.VARIANT_COLORS[name],
+                    label=style.VARIANT_LABELS[name])
+        ax.axvline(dim, **style.THEORY_LINE, label=f"k = d = {dim}")
+        ax.set_title(style.MODEL_TITLES[model])
+        ax.set_xlabel("hidden units k")
+        ax.set_ylim(-0.03, 1.03)
+    axes[0].set_ylabel("fraction reaching global minimum")
+    axes[0].legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig

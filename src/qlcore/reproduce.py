@@ -1,0 +1,84 @@
+"""Run a registered figure, record its provenance, and cache the result on disk.
+
+A result is cached under ``$QLCORE_CACHE`` (default ``~/.cache/qlcore``; the Makefile uses
+``.qlcore-cache/``) keyed by figure, scale, seed
+and a hash of the source files its computation depends on (the experiment module and the
+library modules it lists in ``DEPENDS_ON``), so a change to any of them invalidates it. The notebooks and
+the CLI go through :func:`reproduce`, so the book and the CLI compute the same thing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import platform
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from . import __version__
+from .experiments import check_scale, figure_module
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def source_hash(figure_id: str) -> str:
+    """SHA-256 (16 hex digits) of the experiment module of ``figure_id`` and its ``DEPENDS_ON``."""
+    module = figure_module(figure_id)
+    run_module = importlib.import_module(module.run.__module__)
+    paths = {Path(run_module.__file__).resolve()}
+    paths |= {PACKAGE_DIR / f"{name}.py" for name in run_module.DEPENDS_ON}
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    """Where cached results live: ``$QLCORE_CACHE``, else ``~/.cache/qlcore``."""
+    return Path(os.environ.get("QLCORE_CACHE", Path.home() / ".cache" / "qlcore"))
+
+
+def _run_id(figure_id: str) -> str:
+    """Figures computed by the same ``run`` (Figs. 2 and 3) share one cache entry."""
+    module = figure_module(figure_id)
+    return f"{module.run.__module__}.{module.run.__name__}"
+
+
+def compute(figure_id: str, scale: str, seed: int = 0, *, device: str = "cpu",
+            progress: bool | None = None) -> dict:
+    """Run ``figure_id`` now and return its result with provenance (version, time, machine)."""
+    check_scale(scale)
+    module = figure_module(figure_id)
+    start = time.perf_counter()
+    result = module.run(scale, seed, device=device, progress=progress)
+    wall = time.perf_counter() - start
+    result["provenance"] = {
+        "qlcore_version": __version__, "source_hash": source_hash(figure_id),
+        "torch_version": torch.__version__, "numpy_version": np.__version__,
+        "python": platform.python_version(), "machine": platform.machine(),
+        "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(), "device": device,
+        "wall_time_s": round(wall, 2),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    return result
+
+
+def reproduce(figure_id: str, scale: str, seed: int = 0, *, use_cache: bool = True,
+              device: str = "cpu", progress: bool | None = None) -> dict:
+    """The result of ``figure_id`` at ``scale``: from the cache when it is current, else computed."""
+    check_scale(scale)
+    path = cache_dir() / f"{_run_id(figure_id)}-{scale}-seed{seed}-{source_hash(figure_id)}.json"
+    if use_cache and path.exists():
+        return json.loads(path.read_text())
+    result = compute(figure_id, scale, seed, device=device, progress=progress)
+    if use_cache:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(result))
+    return result
