@@ -2,11 +2,9 @@
 
 import os
 
-import torch
-
 # No progress bars in test logs (the trainers and the CLI honour TQDM_DISABLE).
 os.environ.setdefault("TQDM_DISABLE", "1")
-
-# The test machines are small and shared: a couple of threads is enough for the tiny problems
-# here and keeps the float64 results independent of the thread count.
-torch.set_num_threads(min(2, torch.get_num_threads()))
+# The problems here are tiny: one intra-op thread is fastest, and on a busy machine more threads
+# make torch spin (the quick CLI run takes ~7 s with one thread, ~70 s with two on 2 busy cores).
+# Set before torch is imported; subprocesses (the CLI tests) inherit it.
+os.environ.setdefault("OMP_NUM_THREADS", "1")

@@ -68,6 +68,16 @@ def test_planted_gaussian_is_symmetric_and_dense():
     assert len(np.unique(a[np.triu_indices(D)])) == D * (D + 1) // 2
 
 
+def test_planted_gaussian_entries_have_unit_variance():
+    # entries on and above the diagonal are i.i.d. N(0, 1): pool them over many seeds
+    mats = [data.make_dataset("planted-gaussian", n_samples=1, dim=10, seed=s).planted_matrix
+            for s in range(100)]
+    diagonal = np.concatenate([np.diag(a) for a in mats])
+    upper = np.concatenate([a[np.triu_indices(10, 1)] for a in mats])
+    assert abs(diagonal.std() - 1.0) < 0.1 and abs(diagonal.mean()) < 0.1
+    assert abs(upper.std() - 1.0) < 0.1 and abs(upper.mean()) < 0.1
+
+
 def test_non_planted_has_no_matrix_and_independent_targets():
     ds = data.make_dataset("non-planted", n_samples=2000, dim=3, seed=0)
     assert ds.planted_matrix is None

@@ -81,6 +81,9 @@ def _check_students(students: Sequence[Sequence[Student]], n_datasets: int) -> t
     dims = {s.network.dim for group in students for s in group}
     if len(dims) != 1:
         raise ValueError(f"all networks must have the same input dimension, got {sorted(dims)}")
+    if any(s.network.alpha != 0.0 and not s.train_alpha for group in students for s in group):
+        raise ValueError("a student with train_alpha=False must have network.alpha == 0 "
+                         "(the norm weight is either trained or absent); set alpha=0 or train_alpha=True")
     width = max(s.network.width for group in students for s in group)
     return sizes.pop(), dims.pop(), width
 
