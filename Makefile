@@ -8,11 +8,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Written last by book/web/vendor.sh, so it marks a complete copy of the web assets.
 WEB    := book/_vendor/vendor/VERSIONS.txt
-# --all: re-read every page, so each build re-runs every notebook (the library or QL_SCALE may
-# have changed) and re-reports every warning (-W would otherwise pass on unchanged pages).
 # Results of paper-scale runs are cached here, keyed by the source they depend on, so `make
 # notebooks` and `make book` compute each figure once (src/qlcore/reproduce.py).
 export QLCORE_CACHE := $(CURDIR)/.qlcore-cache
+# --all: re-read every page, so each build re-runs every notebook (the library or QL_SCALE may
+# have changed) and re-reports every warning (-W would otherwise pass on unchanged pages).
 JB     := $(BIN)/jupyter-book build --all . -n -W --keep-going
 
 .PHONY: book book-quick test setup notebooks clean

@@ -30,10 +30,10 @@ LOCAL_SCHEMES = {"data", "blob", "about"}  # never leave the browser
 MUST_HAVE_MATH = {"book/intro", "book/notation"}  # and every chapter (notebooks/...)
 # Console errors that are known theme noise and harmless. Each entry: (substring, why).
 ALLOWED_CONSOLE_ERRORS = [
-    # sphinx-thebe 0.3.1 (always loaded by Jupyter Book 1) adds its inline config script twice
-    # under Sphinx 7.4 (filename None vs "" defeats Sphinx's de-duplication), so the second copy
-    # fails with this SyntaxError. Harmless: the first copy ran, and thebe is off (no launch
-    # button ever loads it). The test below still proves thebe is never fetched from unpkg.
+    # sphinx-thebe 0.3.1 (always loaded by Jupyter Book 1) puts its inline `const THEBE_JS_URL`
+    # script into every page twice with Sphinx 7.4, so the second copy fails with this
+    # SyntaxError. Harmless: the first copy ran, and thebe is off (no launch button, so thebe
+    # itself is never loaded; the request check below would catch a fetch from unpkg).
     ("Identifier 'THEBE_JS_URL' has already been declared",
      "sphinx-thebe declares its config twice"),
 ]

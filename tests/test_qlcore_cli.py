@@ -101,6 +101,25 @@ def test_reproduce_writes_a_png(quick_run):
 
 
 @pytest.mark.slow
+def test_fig3_plots_the_same_result(quick_run):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from qlcore.experiments import kazemipour_fig3
+
+    _, out = quick_run
+    result = json.loads((out / "kazemipour-fig2.json").read_text())
+    fig = kazemipour_fig3.plot(result)
+    try:
+        assert len(fig.axes) == 2 * 3          # planted models x variants
+        assert all(ax.get_yscale() == "log" for ax in fig.axes)
+    finally:
+        plt.close(fig)
+
+
+@pytest.mark.slow
 def test_cli_does_not_write_a_cache(quick_run):
     _, out = quick_run
     assert not (out / ".qlcore-cache").exists()

@@ -88,7 +88,7 @@ bound for every network, and for $k \ge d$ it is attained by a network: write th
 $U \operatorname{diag}(w) U^\top$ and take $Q = U$, $\lambda = w$. The optimality condition of the
 lifted problem is $\sum_n r_n X_n = 0$ with residuals $r_n = y_n - A\bullet X_n$.
 
-```{prf:lemma} Global optimality certificate (Lemma C.1 of {cite}`kazemipour2020avoiding`)
+```{prf:lemma} Global optimality certificate (Lemma C.1)
 :label: lem-certificate
 
 Let $k \ge d$. A network $(\alpha, \lambda, Q)$ is a global minimiser of the loss if and only if
@@ -118,7 +118,7 @@ print("certificate at a random network > 0.1:",
 md(r"""
 ## A spurious local minimum
 
-```{prf:example} Example 2.1 of {cite}`kazemipour2020avoiding`
+```{prf:example} A spurious minimum (Example 2.1)
 :label: ex-spurious
 
 Let $A \succ 0$, planted targets $y_n = A \bullet X_n$, and let $\Lambda_0 \prec 0$, $Q_0 = 0$.
@@ -190,7 +190,7 @@ $$
 + \gamma\, \lVert QQ^\top - I\rVert_F^2 .
 $$
 
-```{prf:theorem} Theorem 3.1 of {cite}`kazemipour2020avoiding`, informal
+```{prf:theorem} No spurious minima for the modified networks (Theorem 3.1, informal)
 :label: thm-ql-no-spurious
 
 Let $k \ge d$ and run gradient descent with a small enough step size.

@@ -47,7 +47,11 @@ def as_symmetric(value, name: str, *, dim: int | None = None) -> np.ndarray:
 
 def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
     """Return ``value`` as an int, raising ``ValueError`` if it is not an integer >= minimum."""
-    if isinstance(value, bool) or int(value) != value:
+    try:
+        is_integer = not isinstance(value, bool) and int(value) == value
+    except (TypeError, ValueError):
+        is_integer = False
+    if not is_integer:
         raise ValueError(f"{name} must be an integer, got {value!r}")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {value}")

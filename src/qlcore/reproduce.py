@@ -1,10 +1,10 @@
 """Run a registered figure, record its provenance, and cache the result on disk.
 
 A result is cached under ``$QLCORE_CACHE`` (default ``~/.cache/qlcore``; the Makefile uses
-``.qlcore-cache/``) keyed by figure, scale, seed
-and a hash of the source files its computation depends on (the experiment module and the
-library modules it lists in ``DEPENDS_ON``), so a change to any of them invalidates it. The notebooks and
-the CLI go through :func:`reproduce`, so the book and the CLI compute the same thing.
+``.qlcore-cache/``) keyed by figure, scale, seed and a hash of the source files its computation
+depends on (the experiment module and the library modules it lists in ``DEPENDS_ON``), so a
+change to any of them invalidates it. The notebooks call :func:`reproduce` and the CLI calls
+:func:`compute`; both run the same experiment function, so the book and the CLI agree.
 """
 
 from __future__ import annotations
