@@ -1,7 +1,7 @@
 """Browser and link checks of the built book.
 
-Needs the quick build that `make test` makes first:
-    QL_SCALE=quick jupyter-book build . -n -W --keep-going --path-output _build/quick
+Needs the quick build that `make test` makes first (`make book-quick`, i.e.
+    QL_SCALE=quick jupyter-book build --all . -n -W --keep-going --path-output _build/quick).
 Every page in _toc.yml is opened in headless Chromium (Debian's /usr/bin/chromium, driven by
 playwright) from a local http.server; then linkchecker crawls the same site.
 """
@@ -59,7 +59,8 @@ def toc_pages():
 def require_build():
     assert (HTML / "index.html").is_file(), (
         f"No book build at {HTML.relative_to(ROOT)}. Run `make test`, or build it first with "
-        "`QL_SCALE=quick jupyter-book build . -n -W --keep-going --path-output _build/quick`."
+        "`make book-quick` (QL_SCALE=quick jupyter-book build --all . -n -W --keep-going "
+        "--path-output _build/quick)."
     )
 
 
