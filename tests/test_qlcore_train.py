@@ -67,7 +67,9 @@ def test_objective_gradient_equals_autograd_of_per_sample_loss():
     objective = train._Objective(np.stack([h for _, _, h in refs]),
                                  np.stack([a for a, _, _ in refs]),
                                  gammas, masks, d, TORCH64, torch.device("cpu"))
-    excess, (dlam, dq, dalpha) = objective(torch.tensor(lam), torch.tensor(q), torch.tensor(alpha))
+    # the engine keeps the network index last: lam (G, K, M), q (G, d, K, M)
+    excess, (dlam, dq, dalpha) = objective(torch.tensor(np.moveaxis(lam, 1, -1)),
+                                           torch.tensor(np.moveaxis(q, 1, -1)), torch.tensor(alpha))
 
     for g, (x, y) in enumerate(sets):
         xt, yt = torch.tensor(x), torch.tensor(y)
@@ -79,26 +81,12 @@ def test_objective_gradient_equals_autograd_of_per_sample_loss():
             g_lam, g_q, g_alpha = torch.autograd.grad(total, (lam_t, q_t, alpha_t))
             # the engine returns the fit excess over the least-squares loss
             assert excess[g, m].item() + refs[g][1] == pytest.approx(fit.item(), rel=1e-10)
-            np.testing.assert_allclose(dlam[g, m, :k], g_lam, rtol=1e-10, atol=1e-10)
-            np.testing.assert_allclose(dq[g, m, :, :k], g_q, rtol=1e-10, atol=1e-10)
+            np.testing.assert_allclose(dlam[g, :k, m], g_lam, rtol=1e-10, atol=1e-10)
+            np.testing.assert_allclose(dq[g, :, :k, m], g_q, rtol=1e-10, atol=1e-10)
             expected_alpha = g_alpha.item() if masks[g, m] else 0.0
             assert dalpha[g, m].item() == pytest.approx(expected_alpha, rel=1e-10, abs=1e-10)
             # padded units have exactly zero gradient
-            assert torch.all(dlam[g, m, k:] == 0) and torch.all(dq[g, m, :, k:] == 0)
-
-
-def test_objective_without_gradient_returns_the_same_excess():
-    x, y = dataset("planted-diagonal", n=20, d=3, seed=4)
-    a_star, _, hess = least_squares(x, y)
-    rng = np.random.default_rng(5)
-    lam, q, alpha = rng.standard_normal((1, 2, 3)), rng.standard_normal((1, 2, 3, 3)), np.ones((1, 2))
-    objective = train._Objective(hess[None], a_star[None], np.zeros((1, 2)), np.ones((1, 2)), 3,
-                                 TORCH64, torch.device("cpu"))
-    args = [torch.tensor(v) for v in (lam, q, alpha)]
-    with_grad, grads = objective(*args)
-    without, none = objective(*args, with_gradient=False)
-    assert none is None
-    torch.testing.assert_close(with_grad, without, rtol=0, atol=0)
+            assert torch.all(dlam[g, k:, m] == 0) and torch.all(dq[g, :, k:, m] == 0)
 
 
 # ---------------------------------------------------------------- result bookkeeping
@@ -190,6 +178,38 @@ def test_padding_with_zero_units_changes_nothing():
         assert big.alpha == pytest.approx(small.alpha, rel=1e-10, abs=1e-12)
 
 
+def test_chunking_changes_nothing():
+    # unequal numbers of penalised students per data set leave empty slots in the penalty chunk
+    sets = [dataset("planted-gaussian", n=30, seed=27), dataset("non-planted", n=30, seed=28)]
+    rng = np.random.default_rng(29)
+    students = [students_for(y, 3, (0, 2, 3), rng) for _, y in sets]
+    students[1][-1] = students_for(sets[1][1], 3, (3,), rng, variants=("added-norm",))[0]
+    kwargs = dict(epochs=60, lr=1e-2, record_every=20)
+    whole = train.train_networks(sets, students, chunk_networks=1000, **kwargs)
+    pieces = train.train_networks(sets, students, chunk_networks=2, **kwargs)
+    np.testing.assert_allclose(pieces.history_nmse, whole.history_nmse, rtol=1e-12)
+    np.testing.assert_allclose(pieces.nmse, whole.nmse, rtol=1e-12)
+    for row_a, row_b in zip(pieces.networks, whole.networks):
+        for a, b in zip(row_a, row_b):
+            np.testing.assert_allclose(a.q, b.q, rtol=1e-12, atol=1e-15)
+            np.testing.assert_allclose(a.lam, b.lam, rtol=1e-12, atol=1e-15)
+            assert a.alpha == pytest.approx(b.alpha, rel=1e-12, abs=1e-15)
+
+
+def test_chunk_plan_places_every_student_once():
+    rng = np.random.default_rng(30)
+    y = np.ones(5)
+    students = [students_for(y, 3, range(7), rng), students_for(y, 3, range(5), rng)
+                + students_for(y, 3, range(2), rng, variants=("added-norm",))]
+    chunks = train._plan_chunks(students, chunk_networks=6)
+    placed = sorted((g, int(m)) for slots in chunks for g in range(2) for m in slots[g] if m >= 0)
+    assert placed == [(g, m) for g in range(2) for m in range(len(students[g]))]
+    for slots in chunks:   # a chunk holds one kind: penalised or not
+        kinds = {students[g][m].gamma != 0 for g in range(2) for m in slots[g] if m >= 0}
+        assert len(kinds) == 1
+    assert max(slots.size for slots in chunks) <= 6
+
+
 # ---------------------------------------------------------------- (3) plain gradient descent
 
 @pytest.mark.parametrize("name", networks.VARIANTS)
@@ -219,6 +239,36 @@ def test_gd_equals_manual_gradient_descent(name):
     np.testing.assert_allclose(trained.q, params[1].numpy(), rtol=1e-9, atol=1e-12)
     assert trained.alpha == pytest.approx(params[2].item(), rel=1e-9, abs=1e-12)
     assert np.abs(trained.q - net.q).max() > 1e-4  # it moved
+
+
+@pytest.mark.parametrize("name", networks.VARIANTS)
+def test_adam_equals_torch_optim_adam_on_the_per_sample_loss(name):
+    # the engine writes Adam out to fuse it; torch.optim.Adam on eq. 3.2 is the reference
+    x, y = dataset("planted-gaussian", n=25, seed=31)
+    spec = networks.variant(name)
+    gamma = 0.05 * spec.gamma(y)
+    net = networks.initial_network(name, 3, 4, np.random.default_rng(32))
+    if name == "orthogonality":   # start off the fixed point lambda = 0
+        net = networks.QLNetwork(lam=np.full(4, 0.1), q=net.q)
+    lr, steps = 1e-2, 40
+    result = train.train_networks([(x, y)], [[train.Student(net, gamma, spec.train_alpha)]],
+                                  epochs=steps, optimizer="adam", lr=lr)
+
+    xt, yt = torch.tensor(x), torch.tensor(y)
+    params = [torch.tensor(net.lam, requires_grad=True), torch.tensor(net.q, requires_grad=True),
+              torch.tensor(0.0, dtype=TORCH64, requires_grad=True)]
+    trained_params = params if spec.train_alpha else params[:2]
+    opt = torch.optim.Adam(trained_params, lr=lr)
+    for _ in range(steps):
+        opt.zero_grad()
+        _, total = per_sample_objective(xt, yt, *params, gamma)
+        total.backward()
+        opt.step()
+    trained = result.networks[0][0]
+    np.testing.assert_allclose(trained.lam, params[0].detach().numpy(), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(trained.q, params[1].detach().numpy(), rtol=1e-9, atol=1e-12)
+    assert trained.alpha == pytest.approx(params[2].item(), rel=1e-9, abs=1e-12)
+    assert np.abs(trained.q - net.q).max() > 0.1  # it moved
 
 
 # ---------------------------------------------------------------- (4) float32
@@ -289,6 +339,7 @@ def small_problem():
     (dict(epochs=3, dtype="float16"), "dtype"),
     (dict(epochs=3, device="tpu"), "device"),
     (dict(epochs=3, record_every=0), "record_every"),
+    (dict(epochs=3, chunk_networks=0), "chunk_networks"),
 ])
 def test_bad_arguments_raise(small_problem, kwargs, name):
     datasets, students = small_problem

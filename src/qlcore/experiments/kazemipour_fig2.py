@@ -36,26 +36,26 @@ def _numerical_rank(q: np.ndarray, rtol: float = 1e-3) -> int:
     return int(np.sum(singular > rtol * max(singular.max(), 1e-300)))
 
 
-def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
-        progress: bool | None = None) -> dict:
-    """Train every (model, data set, variant, width, run) of Fig. 2 and collect the results.
+def build_workload(settings: dict, seed: int = 0, *, models=data.TARGET_MODELS,
+                   variants=networks.VARIANTS):
+    """Data sets and initial networks of Fig. 2 for ``settings`` (one of :data:`SCALE_SETTINGS`).
 
-    Returns a JSON-ready dict with the settings, the least-squares NMSE of each data set, and per
-    model and variant arrays of shape (data sets, runs, widths): ``nmse``, ``excess_nmse``
-    (NMSE minus the least-squares NMSE), ``certificate`` (Lemma C.1) and ``q_rank`` (numerical
-    rank of ``Q``), plus ``success_fraction`` per width and the NMSE trace of run 0 of data set 0.
+    Returns ``(datasets, students, layout)`` in the form :func:`qlcore.train.train_networks`
+    takes: per data set ``(x, y)``, its list of students, and for each student its
+    ``(variant, width, run)``. ``models`` and ``variants`` select a subset (the benchmarks use
+    one model and one variant); a data set's seed depends on its model, not on the subset.
     """
-    settings = dict(SCALE_SETTINGS[check_scale(scale)])
     dim, widths, runs = settings["dim"], settings["widths"], settings["runs"]
     datasets, students, layout = [], [], []
-    for model_index, model in enumerate(data.TARGET_MODELS):
+    for model in models:
+        model_index = data.TARGET_MODELS.index(model)
         for block in range(settings["n_datasets"]):
             dataset = data.make_dataset(model, n_samples=settings["n_samples"], dim=dim,
                                         seed=int(np.random.SeedSequence([seed, model_index, block])
                                                  .generate_state(1)[0]))
             rng = np.random.default_rng([seed, model_index, block, 1])
             group, group_layout = [], []
-            for name in networks.VARIANTS:
+            for name in variants:
                 spec = networks.variant(name)
                 copies = 1 if name == "orthogonality" else runs
                 for width in widths:
@@ -67,7 +67,20 @@ def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
             datasets.append((dataset.x, dataset.y))
             students.append(group)
             layout.append(group_layout)
+    return datasets, students, layout
 
+
+def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
+        progress: bool | None = None) -> dict:
+    """Train every (model, data set, variant, width, run) of Fig. 2 and collect the results.
+
+    Returns a JSON-ready dict with the settings, the least-squares NMSE of each data set, and per
+    model and variant arrays of shape (data sets, runs, widths): ``nmse``, ``excess_nmse``
+    (NMSE minus the least-squares NMSE), ``certificate`` (Lemma C.1) and ``q_rank`` (numerical
+    rank of ``Q``), plus ``success_fraction`` per width and the NMSE trace of run 0 of data set 0.
+    """
+    settings = dict(SCALE_SETTINGS[check_scale(scale)])
+    datasets, students, layout = build_workload(settings, seed)
     result = train.train_networks(datasets, students, epochs=settings["epochs"], lr=1e-3,
                                   dtype=settings["dtype"], device=device,
                                   record_every=settings["record_every"],
