@@ -20,6 +20,12 @@ def _reproduce(args) -> int:
     from .reproduce import compute
 
     module = figure_module(args.figure)
+    if args.threads is not None:
+        if args.threads < 1:
+            raise ValueError(f"--threads must be a positive integer, got {args.threads}")
+        import torch
+
+        torch.set_num_threads(args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     result = compute(args.figure, args.scale, args.seed, device=args.device, progress=True)
@@ -44,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", required=True, help="output folder (created if missing)")
     rep.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
     rep.add_argument("--device", default="cpu", help="cpu (default) or cuda")
+    rep.add_argument("--threads", type=int, default=None,
+                     help="torch intra-op threads (default: torch's choice, one per core; "
+                          "all cores is fastest here, see benchmarks/RESULTS.md)")
     rep.set_defaults(handler=_reproduce)
     return parser
 
