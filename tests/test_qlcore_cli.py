@@ -11,7 +11,7 @@ import qlcore
 from qlcore import reproduce
 from qlcore.experiments import REGISTRY
 
-FIGURES = ("kazemipour-fig2", "kazemipour-fig3")
+FIGURES = ("kazemipour-fig2", "kazemipour-fig3", "kazemipour-penalty-weight")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -21,7 +21,7 @@ def run_cli(*args, cwd=None):
                           text=True, env=env, cwd=cwd, timeout=600)
 
 
-def test_list_prints_both_figure_ids():
+def test_list_prints_every_figure_id():
     done = run_cli("list")
     assert done.returncode == 0, done.stderr
     for figure_id in FIGURES:

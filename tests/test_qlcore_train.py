@@ -207,7 +207,9 @@ def test_chunk_plan_places_every_student_once():
     for slots in chunks:   # a chunk holds one kind: penalised or not
         kinds = {students[g][m].gamma != 0 for g in range(2) for m in slots[g] if m >= 0}
         assert len(kinds) == 1
-    assert max(slots.size for slots in chunks) <= 6
+    # 3 slots per data set asked for, rounded up to whole vector registers
+    assert all(slots.shape[1] == train.SLOT_MULTIPLE for slots in chunks)
+    assert len(chunks) == 3   # 21 unpenalised students in 3 chunks of 8; 1 penalised chunk
 
 
 # ---------------------------------------------------------------- (3) plain gradient descent

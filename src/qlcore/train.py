@@ -47,16 +47,20 @@ from .networks import QLNetwork
 
 OPTIMIZERS = ("adam", "gd")
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
-SINGLE_THREAD_BELOW = 512
-"""Chunks of fewer networks run on one thread: a few tiny loops split across threads cost more in
-synchronisation than they gain (30 orthogonality networks, 2 cores: 12 ms per compiled step on two
-threads, 0.5 ms on one)."""
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPS = 1e-8
 CPU_CHUNK_NETWORKS = 2048
-"""Networks per chunk on CPU. Chunks of 1,000-2,000 networks at ``d = 10``, ``K = 20`` keep their
-working set in cache and run about 1.5x faster per network-step than the whole 12,915-network
-batch of Fig. 2 at once (``benchmarks/bench_chunks.py``)."""
+"""Networks per chunk on CPU. On the Fig. 2 batch (``d = 10``, ``K = 20``) chunks of 2,048 were
+the fastest measured, level with training all 12,915 at once and 1.4x faster than chunks of
+1,024 or 4,096 (``benchmarks/bench_chunks.py``, ``benchmarks/RESULTS.md``)."""
+SLOT_MULTIPLE = 8
+"""Networks per data set in a chunk are rounded up to a multiple of this (eight float32 lanes of
+an AVX2 register), so the loops across networks have no remainder: 210 networks per data set
+measured 1.4x slower than 216 or 224."""
+SINGLE_THREAD_BELOW = 128
+"""Chunks of fewer networks run on one thread: a few tiny loops split across threads cost more in
+synchronisation than they gain (30 networks on 2 cores: 12 ms per compiled step on two threads,
+0.5 ms on one; at 315 networks two threads are already faster)."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,8 @@ def _plan_chunks(students, chunk_networks: int | None) -> list[np.ndarray]:
     """Split the students into chunks of about ``chunk_networks`` networks (all, if None).
 
     Each chunk is an int array (G, M): slot ``(g, j)`` holds the index of a student of data set
-    ``g``, or -1 when data set ``g`` has fewer students of the chunk's kind. Students with and
+    ``g``, or -1 when data set ``g`` has fewer students of the chunk's kind (or to round the
+    slots up to a multiple of :data:`SLOT_MULTIPLE`). Students with and
     without the orthogonality penalty go in different chunks; the chunks of a kind have one shape,
     so a compiled step is reused across them.
     """
@@ -153,8 +158,8 @@ def _plan_chunks(students, chunk_networks: int | None) -> list[np.ndarray]:
         if most == 0:
             continue
         per_group = most if chunk_networks is None else max(1, chunk_networks // n_groups)
-        n_chunks = math.ceil(most / per_group)
-        size = math.ceil(most / n_chunks)
+        size = SLOT_MULTIPLE * math.ceil(most / math.ceil(most / per_group) / SLOT_MULTIPLE)
+        n_chunks = math.ceil(most / size)
         for c in range(n_chunks):
             slots = np.full((n_groups, size), -1)
             for g, group in enumerate(members):

@@ -13,6 +13,7 @@ SCALES = ("quick", "paper")
 REGISTRY = {
     "kazemipour-fig2": "qlcore.experiments.kazemipour_fig2",
     "kazemipour-fig3": "qlcore.experiments.kazemipour_fig3",
+    "kazemipour-penalty-weight": "qlcore.experiments.kazemipour_penalty_weight",
 }
 
 

@@ -143,6 +143,7 @@ def plot(result: dict):
         ax.set_xlabel("hidden units k")
         ax.set_ylim(-0.03, 1.03)
     axes[0].set_ylabel("fraction reaching global minimum")
-    axes[0].legend(loc="lower right", fontsize=8)
-    fig.tight_layout()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=4, bbox_to_anchor=(0.5, -0.01))
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return fig
