@@ -406,7 +406,7 @@ md(r"""
 * **Scale.** The scale of the run behind the figures is printed above them. The outputs stored
   in this notebook come from the paper's full setting: 12,915 networks (the orthogonality start
   is deterministic, so its 20 runs per data set are trained once) for 30,000 epochs each. On the
-  2-core CPU machine that builds this book, the run took 4 min 18 s
+  2-core CPU machine that builds this book, the run took 4 min 15 s
   (`python -m qlcore reproduce kazemipour-fig2 --scale paper`; machine, command, memory and
   throughput in `benchmarks/RESULTS.md`); trained one network at a time the conventional way, the
   same work would take about 77 CPU-hours at the rate measured there. At `QL_SCALE=quick`, used

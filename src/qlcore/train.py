@@ -50,9 +50,10 @@ DTYPES = {"float32": torch.float32, "float64": torch.float64}
 ADAM_BETAS = (0.9, 0.999)
 ADAM_EPS = 1e-8
 CPU_CHUNK_NETWORKS = 2048
-"""Networks per chunk on CPU. On the Fig. 2 batch (``d = 10``, ``K = 20``) chunks of 2,048 were
-the fastest measured, level with training all 12,915 at once and 1.4x faster than chunks of
-1,024 or 4,096 (``benchmarks/bench_chunks.py``, ``benchmarks/RESULTS.md``)."""
+"""Networks per chunk on CPU. On the Fig. 2 batch (``d = 10``, ``K = 20``, 2 cores) chunks of
+2,048 beat training all 12,915 networks at once in three interleaved pairs of runs (median 7%);
+single scans vary by about 25% from run to run (``benchmarks/bench_chunks.py``,
+``benchmarks/RESULTS.md``)."""
 SLOT_MULTIPLE = 8
 """Networks per data set in a chunk are rounded up to a multiple of this (eight float32 lanes of
 an AVX2 register), so the loops across networks have no remainder: 210 networks per data set
