@@ -18,11 +18,11 @@ import numpy as np
 
 from .. import data, style, train
 from . import check_scale
+from . import kazemipour_fig2
 from .kazemipour_fig2 import SCALE_SETTINGS, SUCCESS_TOLERANCE, build_workload
 
 FIGURE_ID = "kazemipour-penalty-weight"
-DEPENDS_ON = ("data", "networks", "train", "moments", "convex", "_validate",
-              "experiments/kazemipour_fig2")
+DEPENDS_ON = kazemipour_fig2.DEPENDS_ON + ("experiments/kazemipour_fig2",)
 TITLE = "Orthogonality variant with Table 1's penalty weight and with the theorem's (Kazemipour et al.)"
 WEIGHTS = {"table-1": "γ = Σ y² (Table 1)", "theorem": "γ = 2·mean y² (Theorem 3.1(2) needs > mean y²)"}
 THEOREM_FACTOR = 2.0
