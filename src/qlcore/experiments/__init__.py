@@ -11,6 +11,7 @@ import importlib
 SCALES = ("quick", "paper")
 
 REGISTRY = {
+    "cover-efron": "qlcore.experiments.cover_efron",
     "kazemipour-fig2": "qlcore.experiments.kazemipour_fig2",
     "kazemipour-fig3": "qlcore.experiments.kazemipour_fig3",
     "kazemipour-penalty-weight": "qlcore.experiments.kazemipour_penalty_weight",
