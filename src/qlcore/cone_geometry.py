@@ -57,8 +57,14 @@ def unit_rows(vectors) -> np.ndarray:
     return units
 
 
-def _feasible(on_face: np.ndarray, off_face: np.ndarray) -> bool:
-    """Is there ``y`` with ``on_face @ y == 0`` and ``off_face @ y >= 1``? (an LP, HiGHS)"""
+def _spans_face(units: np.ndarray, subset) -> bool:
+    mask = np.zeros(units.shape[0], dtype=bool)
+    mask[list(subset)] = True
+    return _solve(units[mask], units[~mask]) is not None
+
+
+def _solve(on_face: np.ndarray, off_face: np.ndarray) -> np.ndarray | None:
+    """A ``y`` with ``on_face @ y == 0`` and ``off_face @ y >= 1``, or None (an LP, HiGHS)."""
     dim = off_face.shape[1] if off_face.size else on_face.shape[1]
     result = linprog(
         np.zeros(dim),
@@ -69,19 +75,29 @@ def _feasible(on_face: np.ndarray, off_face: np.ndarray) -> bool:
         bounds=[(None, None)] * dim, method="highs")
     if result.status not in (0, 2):
         raise RuntimeError(f"HiGHS could not decide feasibility: {result.message}")
-    return result.status == 0
+    return result.x if result.status == 0 else None
 
 
-def _spans_face(units: np.ndarray, subset) -> bool:
-    mask = np.zeros(units.shape[0], dtype=bool)
-    mask[list(subset)] = True
-    return _feasible(units[mask], units[~mask])
+def central_axis(vectors) -> np.ndarray | None:
+    """The unit ``y`` that maximises ``min_i <y, x_i / |x_i|>`` over the cube ``|y|_inf <= 1``
+    (one LP), or None when that minimum is not positive (the cone is not proper). A
+    cross-section ``<y, z> = 1`` through it is as round as the LP can make it, for pictures."""
+    units = unit_rows(vectors)
+    n_vectors, dim = units.shape
+    # variables (y, t): maximise t subject to t - <y, x_i> <= 0, -1 <= y <= 1
+    result = linprog(np.r_[np.zeros(dim), -1.0],
+                     A_ub=np.column_stack([-units, np.ones(n_vectors)]),
+                     b_ub=np.zeros(n_vectors), bounds=[(-1, 1)] * dim + [(None, 1)],
+                     method="highs")
+    if result.status != 0:
+        raise RuntimeError(f"HiGHS failed on the central-axis LP: {result.message}")
+    y, margin = result.x[:dim], result.x[dim]
+    return y / np.linalg.norm(y) if margin > 1e-9 else None
 
 
 def is_proper(vectors) -> bool:
     """Is ``pos(rows of vectors)`` proper, i.e. all rows in one open half-space? (one LP)"""
-    units = unit_rows(vectors)
-    return _feasible(units[:0], units)
+    return _solve(np.empty((0, 0)), unit_rows(vectors)) is not None
 
 
 def extremal_rays(vectors) -> np.ndarray:

@@ -16,7 +16,8 @@ import numpy as np
 from . import style
 
 
-def _png_html(figure, alt: str) -> widgets.HTML:
+def png_frame(figure, alt: str) -> widgets.HTML:
+    """``figure`` as an inline PNG with alt text (the figure is closed)."""
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
@@ -57,13 +58,22 @@ def training_curve_explorer(result: dict) -> widgets.VBox:
     Shows run 0 on data set 0 of a :mod:`qlcore.experiments.kazemipour_fig2` result.
     """
     widths = result["settings"]["widths"]
-    frames = [_png_html(_trace_frame(result, i),
+    frames = [png_frame(_trace_frame(result, i),
                         alt=f"NMSE against epoch for the three variants and data models at k = {k}")
               for i, k in enumerate(widths)]
+    return frame_slider(frames, [f"k = {k}" for k in widths], "width index")
+
+
+def frame_slider(frames: list, labels: list[str], description: str) -> widgets.VBox:
+    """A slider that flips through ``frames`` (widgets), showing ``labels[i]`` beside it; the
+    link is made in the browser (``jslink``), so it works in the static book too."""
+    if len(frames) != len(labels) or not frames:
+        raise ValueError(f"frames and labels must be non-empty lists of the same length, got "
+                         f"{len(frames)} frames and {len(labels)} labels")
     stack = widgets.Stack(frames, selected_index=0)
-    slider = widgets.IntSlider(value=0, min=0, max=len(widths) - 1,
-                               description="width index", readout=False)
-    labels = widgets.Stack([widgets.Label(f"k = {k}") for k in widths], selected_index=0)
+    slider = widgets.IntSlider(value=0, min=0, max=len(frames) - 1, description=description,
+                               readout=False)
+    label_stack = widgets.Stack([widgets.Label(text) for text in labels], selected_index=0)
     widgets.jslink((slider, "value"), (stack, "selected_index"))
-    widgets.jslink((slider, "value"), (labels, "selected_index"))
-    return widgets.VBox([widgets.HBox([slider, labels]), stack])
+    widgets.jslink((slider, "value"), (label_stack, "selected_index"))
+    return widgets.VBox([widgets.HBox([slider, label_stack]), stack])
