@@ -1,29 +1,10 @@
 """Write notebooks/01_spurious_minima.ipynb from the cell sources below (outputs are added by
 executing it: `make notebooks`). Kept so the chapter's source is reviewable as plain text."""
 
-import nbformat as nbf
+from notebook_source import Chapter
 
-cells = []
-
-
-def md(text):
-    """A markdown cell; ```{code-cell}``` blocks inside it become code cells of their own
-    (solutions between solution-start and solution-end may hold code this way)."""
-    fence, end = "```{code-cell} ipython3\n", "\n```\n"
-    while fence in text:
-        before, rest = text.split(fence, 1)
-        source, text = rest.split(end, 1)
-        if before.strip():
-            cells.append(nbf.v4.new_markdown_cell(before.strip("\n")))
-        cells.append(nbf.v4.new_code_cell(source.strip("\n")))
-    if text.strip():
-        cells.append(nbf.v4.new_markdown_cell(text.strip("\n")))
-
-
-def code(text, **metadata):
-    cell = nbf.v4.new_code_cell(text.strip("\n"))
-    cell.metadata.update(metadata)
-    cells.append(cell)
+chapter = Chapter()
+md, code = chapter.md, chapter.code
 
 
 md(r"""
@@ -503,7 +484,4 @@ Kazemipour, Larsen and Druckmann {cite}`kazemipour2020avoiding` for the theory a
 Kingma and Ba {cite}`kingma2015adam` for Adam. Full entries are in the [bibliography](../book/bibliography.md).
 """)
 
-nb = nbf.v4.new_notebook(cells=cells)
-nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-nb.metadata["language_info"] = {"name": "python"}
-nbf.write(nb, "notebooks/01_spurious_minima.ipynb")
+chapter.write("notebooks/01_spurious_minima.ipynb")
