@@ -100,13 +100,22 @@ def run(scale: str, seed: int = 0, device: str = "cpu", progress: bool | None = 
             "ray_points": points[:len(rays)], "face_points": points[len(rays):]}
 
 
+def z_scores(result: dict) -> list[dict]:
+    """Standard scores of the sampled values against the exact ones: ``P(proper)`` at every
+    point, ``E[F_k | proper]`` where at least ``MIN_PROPER_TO_PLOT`` draws were proper."""
+    scores = []
+    for p in result["ray_points"] + result["face_points"]:
+        where = {"n_vectors": p["n_vectors"], "dim": p["dim"]}
+        scores.append({**where, "quantity": "P(proper)", "z": p["z_proper"]})
+        if p["n_proper"] >= MIN_PROPER_TO_PLOT:
+            scores += [{**where, "quantity": f"E[F_{k}]", "z": z}
+                       for k, z in enumerate(p["z_faces"], start=1)]
+    return scores
+
+
 def all_within(result: dict, n_se: float = 3.0) -> bool:
-    """Do all sampled quantities (with enough proper draws) lie within ``n_se`` standard errors
-    of the exact values?"""
-    points = result["ray_points"] + result["face_points"]
-    z = [p["z_proper"] for p in points]
-    z += [v for p in points if p["n_proper"] >= MIN_PROPER_TO_PLOT for v in p["z_faces"]]
-    return bool(np.all(np.abs(z) <= n_se))
+    """Do all :func:`z_scores` lie within ``n_se`` standard errors?"""
+    return bool(np.all(np.abs([score["z"] for score in z_scores(result)]) <= n_se))
 
 
 def plot(result: dict):
