@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -26,6 +27,8 @@ def _reproduce(args) -> int:
         import torch
 
         torch.set_num_threads(args.threads)
+    if args.scheduler is not None:
+        os.environ["QLCORE_SCHEDULER"] = args.scheduler  # read by qlcore.sweep.run_sweep
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     result = compute(args.figure, args.scale, args.seed, device=args.device, progress=True)
@@ -53,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--threads", type=int, default=None,
                      help="torch intra-op threads (default: torch's choice, one per core; "
                           "all cores is fastest here, see benchmarks/RESULTS.md)")
+    rep.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                     help="Dask scheduler address (tcp://host:8786) for the experiment's "
+                          "parameter sweeps (default: a local process pool)")
     rep.set_defaults(handler=_reproduce)
     return parser
 

@@ -9,7 +9,6 @@ change to any of them invalidates it. The notebooks call :func:`reproduce` and t
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import os
@@ -23,21 +22,14 @@ import torch
 
 from . import __version__
 from .experiments import check_scale, figure_module
+from .sweep import module_source_hash
 
-PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def source_hash(figure_id: str) -> str:
     """SHA-256 (16 hex digits) of the experiment module of ``figure_id`` and its ``DEPENDS_ON``."""
     module = figure_module(figure_id)
-    run_module = importlib.import_module(module.run.__module__)
-    paths = {Path(run_module.__file__).resolve()}
-    paths |= {PACKAGE_DIR / f"{name}.py" for name in run_module.DEPENDS_ON}
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return module_source_hash(importlib.import_module(module.run.__module__))
 
 
 def cache_dir() -> Path:
@@ -64,6 +56,7 @@ def compute(figure_id: str, scale: str, seed: int = 0, *, device: str = "cpu",
         "torch_version": torch.__version__, "numpy_version": np.__version__,
         "python": platform.python_version(), "machine": platform.machine(),
         "cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(), "device": device,
+        "scheduler": os.environ.get("QLCORE_SCHEDULER"),
         "wall_time_s": round(wall, 2),
         "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
