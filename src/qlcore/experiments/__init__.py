@@ -15,6 +15,7 @@ REGISTRY = {
     "kazemipour-fig2": "qlcore.experiments.kazemipour_fig2",
     "kazemipour-fig3": "qlcore.experiments.kazemipour_fig3",
     "kazemipour-penalty-weight": "qlcore.experiments.kazemipour_penalty_weight",
+    "sarao-cone-link": "qlcore.experiments.sarao_cone_link",
     "sarao-fig2": "qlcore.experiments.sarao_fig2",
     "sarao-fig3": "qlcore.experiments.sarao_fig3",
     "sarao-figb6": "qlcore.experiments.sarao_figb6",

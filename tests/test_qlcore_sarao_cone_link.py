@@ -1,0 +1,54 @@
+"""The sarao-cone-link figure: rank-one teachers, SDP verdicts and cone rays, end to end
+through the CLI on a Dask scheduler (qlcore.sweep)."""
+
+import json
+
+import pytest
+from distributed import LocalCluster
+
+from qlcore import cli
+from qlcore.experiments import sarao_cone_link
+
+
+@pytest.fixture(scope="module")
+def cli_result(tmp_path_factory):
+    """`python -m qlcore reproduce sarao-cone-link --scale quick --scheduler ADDRESS`."""
+    out = tmp_path_factory.mktemp("out")
+    patch = pytest.MonkeyPatch()
+    patch.setenv("QLCORE_CACHE", str(tmp_path_factory.mktemp("cache")))
+    patch.setenv("QLCORE_SCHEDULER", "unset")
+    patch.delenv("QLCORE_SCHEDULER")  # restored (absent) after the CLI sets it
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                      dashboard_address=None) as cluster:
+        code = cli.main(["reproduce", "sarao-cone-link", "--scale", "quick", "--out", str(out),
+                         "--scheduler", cluster.scheduler_address])
+        address = cluster.scheduler_address
+    patch.undo()
+    assert code == 0
+    return json.loads((out / "sarao-cone-link.json").read_text()), address, out
+
+
+def test_cli_ran_the_sweep_on_the_scheduler_and_wrote_the_figure(cli_result):
+    result, address, out = cli_result
+    assert result["provenance"]["scheduler"] == address
+    assert (out / "sarao-cone-link.png").stat().st_size > 0
+
+
+def test_rows_cover_the_grid_with_sensible_verdicts(cli_result):
+    result, _, _ = cli_result
+    rows = result["rows"]
+    assert [(r["d"], r["n"]) for r in rows] == [(5, 5), (5, 8), (5, 10), (5, 12), (5, 15), (5, 20)]
+    assert all(r["n_critical"] == 2 * r["d"] - 1 for r in rows)
+    # n <= d: a PSD competitor always exists, and every sign-corrected vector is extremal
+    assert rows[0]["p_sdp_unique"] == 0 and rows[0]["mean_ray_fraction"] == 1
+    # n = 4d, far above n_c = 2d - 1: unique in every instance
+    assert rows[-1]["p_sdp_unique"] == 1
+    for r in rows:
+        assert r["agreement"] == pytest.approx(
+            1 - (r["sdp_unique_cone_not"] + r["cone_unique_sdp_not"]) / r["trials"])
+
+
+def test_an_instance_is_a_function_of_its_seed():
+    first = sarao_cone_link.instance(4, 9, seed=3)
+    assert first == sarao_cone_link.instance(4, 9, seed=3)
+    assert set(first) == {"sdp_unique", "extremal_rays"} and 1 <= first["extremal_rays"] <= 9
