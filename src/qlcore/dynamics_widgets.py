@@ -46,7 +46,7 @@ def explorer_frame(dim: int, width_label: str, spectrum: str, seed: int = 0):
     values = teacher_spectrum(dim, width, spectrum, seed)
     flow = dynamics.eigenvalue_flow(values, TIMES)
     t = TIMES[1:]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(8, 2.8))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 2.5))
     colors = plt.cm.viridis(np.linspace(0, 0.9, dim))
     for i in range(dim):
         left.plot(t, flow.eigenvalues[1:, i], color=colors[i], lw=1)
