@@ -1,4 +1,4 @@
-"""qlcore.thresholds: eq. 13 and its limit eq. 14 (Sarao Mannelli et al.), special cases and limits."""
+"""qlcore.thresholds: eq. 13 and its limit eq. 14 (Sarao Mannelli et al.): cases and limits."""
 
 from fractions import Fraction
 

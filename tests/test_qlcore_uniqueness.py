@@ -9,8 +9,8 @@ import pytest
 from qlcore import uniqueness
 from qlcore.teacher_student import make_data
 from qlcore.thresholds import n_critical
-from qlcore.uniqueness import (SolverFailure, psd_uniqueness, teacher_certificate, teacher_is_unique,
-                               uniqueness_probability)
+from qlcore.uniqueness import (SolverFailure, psd_uniqueness, teacher_certificate,
+                               teacher_is_unique, uniqueness_probability)
 
 
 def both_verdicts(data):

@@ -14,7 +14,7 @@ Euler with the same step: ``W_+ W_+^T / m = A_+ + eta^2 G A G``, so the two traj
 ``O(eta)`` at a fixed time. The population loss ``E(A)`` (eq. 9) is
 :func:`qlcore.dynamics.population_loss`.
 
-Teachers (:func:`qlcore.dynamics.gaussian_teacher` and :func:`~qlcore.dynamics.orthonormal_teacher`):
+Teachers (:func:`qlcore.dynamics.gaussian_teacher`, :func:`~qlcore.dynamics.orthonormal_teacher`):
 ``"gaussian"``, ``w*_i ~ N(0, I_d)``; ``"orthonormal"``, ``m* <= d`` orthonormal ``w*_i`` with
 ``A* = sum_i w*_i w*_i^T`` (eigenvalues 1, the reading of :mod:`qlcore.dynamics`; the paper's
 normalisation is [UNREC]). ``m* = 0`` is the zero teacher ``A* = 0``.
@@ -201,7 +201,8 @@ class RecoveryRun:
 
 
 def gd_recovery(x, teacher, *, width: int, t_max: float, step_size: float | None = None,
-                n_runs: int = 1, init: str = "gaussian", seed=0, n_records: int = 200) -> RecoveryRun:
+                n_runs: int = 1, init: str = "gaussian", seed=0,
+                n_records: int = 200) -> RecoveryRun:
     """Gradient descent on the weights of ``n_runs`` students of ``width`` hidden units (eq. 3)
     on one data set ``x`` (n, d) labelled by ``teacher``, or one run per data set of a stack
     ``x`` (runs, n, d); the engine is :func:`qlcore.dynamics.train_student_weights` (moments
@@ -220,8 +221,9 @@ def gd_recovery(x, teacher, *, width: int, t_max: float, step_size: float | None
     elif stack.ndim == 3 and n_runs in (1, stack.shape[0]):
         inputs = [as_matrix(one, "x", cols=dim) for one in stack]
     else:
-        raise ValueError(f"x must be (n, {dim}) with n_runs runs on it, or a stack (runs, n, {dim}) "
-                         f"with one run each; got shape {stack.shape} and n_runs={n_runs}")
+        raise ValueError(f"x must be (n, {dim}) with n_runs runs on it, or a stack "
+                         f"(runs, n, {dim}) with one run each; got shape {stack.shape} and "
+                         f"n_runs={n_runs}")
     step_size = 0.3 / (dim * (dim + 2)) if step_size is None else step_size
     run = dynamics.train_student_weights(teacher, width=width, step_size=step_size, t_max=t_max,
                                          inputs=inputs, init=init, seed=seed, n_records=n_records)

@@ -64,6 +64,7 @@ from ._validate import as_matrix, as_symmetric, check_data, check_positive_int
 from .data import quadratic_form
 from .moments import from_coordinates, quadratic_features
 from .teacher_student import make_data
+from .thresholds import n_critical
 
 DEFAULT_REL_TOL = 1e-5   # MATH_NOTES.md §1.4
 CERTIFICATE_TOL = 1e-9   # rounding in a margin is ~1e-15; margins of unique instances seen >= 1e-5
@@ -88,7 +89,7 @@ class UniquenessVerdict:
 
 
 class _DirectionalProblem:
-    """``min <C, A>`` over ``{A >= 0 : u_k^T A u_k = t_k}`` for a parameter ``C`` (compiled once)."""
+    """``min <C, A>`` over ``{A >= 0 : u_k^T A u_k = t_k}``, ``C`` a parameter (compiled once)."""
 
     def __init__(self, u: np.ndarray, t: np.ndarray):
         dim = u.shape[1]
@@ -115,7 +116,8 @@ class _DirectionalProblem:
         if point is None or multipliers is None:
             raise SolverFailure(f"Clarabel returned no primal or dual solution (status {status!r})")
         dual_slack = np.linalg.eigvalsh(direction + (self.u.T * multipliers) @ self.u)[0]
-        bound = -float(multipliers @ self.t) + (dual_slack * self.trace_bound if dual_slack < 0 else 0.0)
+        correction = dual_slack * self.trace_bound if dual_slack < 0 else 0.0
+        bound = -float(multipliers @ self.t) + correction
         violation = max(np.max(np.abs(quadratic_form(self.u, point) - self.t)),
                         -np.linalg.eigvalsh(point)[0], 0.0)
         slack = np.sqrt(violation * max(1.0, np.linalg.norm(point)))
@@ -130,8 +132,8 @@ class _DirectionalProblem:
             raise SolverFailure(f"Clarabel failed on the uniqueness SDP: {error}") from error
         status = self.problem.status
         if status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
-            raise ValueError("no positive semidefinite A satisfies x_k^T A x_k = y_k for all k: the "
-                             "measurements y are inconsistent (are they labels of a PSD teacher?)")
+            raise ValueError("no positive semidefinite A satisfies x_k^T A x_k = y_k for all k: "
+                             "the measurements y are inconsistent (labels of a PSD teacher?)")
         if status not in cp.settings.SOLUTION_PRESENT:
             raise SolverFailure(f"Clarabel ended with status {status!r} on a bounded feasible SDP")
         return status
@@ -204,7 +206,7 @@ def _scale(reference, point: np.ndarray, dim: int) -> float:
 
 @dataclass(frozen=True)
 class TeacherCertificate:
-    """Outcome of :func:`teacher_certificate`: proof that ``S = {A*}``, or a second point of ``S``."""
+    """Outcome of :func:`teacher_certificate`: a proof of ``S = {A*}`` or a second point."""
 
     margin: float                 # > CERTIFICATE_TOL proves S = {A*}; inf for injective full rank
     witness: np.ndarray | None    # a PSD A != A* with the same measurements, when one was built
@@ -250,8 +252,8 @@ def teacher_certificate(x, teacher_matrix) -> TeacherCertificate:
         if margin > CERTIFICATE_TOL:
             return TeacherCertificate(margin, None)
         flat = blocks.reshape(len(blocks), -1).T                  # Z orthogonal to every block
-        kernel_block = kernel_block - (flat @ np.linalg.lstsq(flat, kernel_block.ravel(),
-                                                             rcond=None)[0]).reshape(blocks.shape[1:])
+        projection = flat @ np.linalg.lstsq(flat, kernel_block.ravel(), rcond=None)[0]
+        kernel_block = kernel_block - projection.reshape(blocks.shape[1:])
     else:
         margin, kernel_block = 0.0, np.eye(kernel.shape[1])
     # range blocks P, Q with a_k^T P a_k + 2 a_k^T Q b_k = b_k^T Z b_k for every k
@@ -273,7 +275,7 @@ def _certificate_sdp(blocks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     definite = combination - floor * np.eye(size) >> 0
     problem = cp.Problem(cp.Maximize(floor), [definite, cp.norm(weights) <= 1])
     try:
-        with warnings.catch_warnings():   # the margin is recomputed by the caller, whatever the status
+        with warnings.catch_warnings():   # the caller recomputes the margin, whatever the status
             warnings.simplefilter("ignore", UserWarning)
             problem.solve(solver=cp.CLARABEL)
     except cp.error.SolverError as error:
@@ -359,8 +361,6 @@ def uniqueness_probability(d: int, m_star: int, n_values, n_trials: int, seed=0,
     ``n_values``: ``fraction`` and its binomial standard error ``stderr = sqrt(f (1 - f) / m)``
     over the ``m`` decided trials, ``n_unique``, ``n_failed``; and ``n_critical`` of eq. 13.
     """
-    from .thresholds import n_critical
-
     n_trials = check_positive_int(n_trials, "n_trials")
     n_values = [check_positive_int(n, "each of n_values") for n in n_values]
     n_unique, n_failed = [], []
