@@ -190,7 +190,7 @@ def test_rate_bound_detects_a_violation():
     assert not bound.holds()
 
 
-# --------------------------------------------------------------------------- Lotka-Volterra (B.1)-(B.2)
+# --------------------------------------------------------------------------- Lotka-Volterra
 
 def test_lotka_volterra_is_the_eigenvalue_flow_of_an_orthonormal_teacher():
     system = lotka_volterra.OrthogonalTeacherFlow(dim=40, rank=3, eigenvalue=0.7)
@@ -319,7 +319,7 @@ def test_bad_input_is_named(call, message):
         call()
 
 
-# --------------------------------------------------------------------------- experiments, CLI, widget
+# --------------------------------------------------------------------------- experiments, CLI
 
 @pytest.mark.parametrize("figure_id", [
     "sarao-fig2", pytest.param("sarao-fig3", marks=pytest.mark.slow),

@@ -195,7 +195,7 @@ $d = 10$, $m^* = 3$, and measure the largest relative deviation of $E(t)$ from t
 """)
 
 code(r"""
-GD = {"quick": {"t_max": 2.0, "steps": (0.004, 0.002), "runs": 5, "samples": (500, 5000)},
+GD = {"quick": {"t_max": 1.0, "steps": (0.004, 0.002), "runs": 5, "samples": (500, 5000)},
       "paper": {"t_max": 5.0, "steps": (0.004, 0.002, 0.001), "runs": 20,
                 "samples": (500, 5000, 50000)}}[SCALE]
 widths = (10, 100, 1000)
@@ -776,7 +776,7 @@ for rank in (1, 2):
     for dim in (20, 100, 1000, 10_000, 100_000):
         system = OrthogonalTeacherFlow(dim, rank)
         times = system.regime_times()
-        t_grid = np.r_[0, np.geomspace(1e-4, 1e5, 1500)]
+        t_grid = np.r_[0, np.geomspace(1e-4, 1e5, 600)]
         exact = system.solve(t_grid)
         before = t_grid <= times.t_min
         row = (rank, dim, times.t_min / system.t1_b4(), times.t_half / system.t_half_b6(),
@@ -899,8 +899,8 @@ code(r"""
 if SCALE == "paper":
     explorer = dynamics_widgets.convergence_explorer(seed=SEED)
 else:   # fewer frames at quick scale (each frame takes about a second to draw)
-    explorer = dynamics_widgets.convergence_explorer(dims=(10,), spectra=dynamics_widgets.SPECTRA[:1],
-                                                     seed=SEED)
+    explorer = dynamics_widgets.convergence_explorer(dims=(10,), widths=("1", "d"),
+                                                     spectra=dynamics_widgets.SPECTRA[:1], seed=SEED)
 explorer
 """)
 
@@ -931,7 +931,7 @@ md(r"""
   $0.005$ ($2\cdot 10^5$ steps) at paper scale; students start at $A(0) = I$ exactly instead of
   from Gaussian weights, so that the population flow is a fair reference. The paper's $d$, $n$,
   step and horizon are [UNREC]. At `QL_SCALE=quick`, used in CI, Figure 3 runs 4 values of $n$,
-  two data sets each, up to $t = 50$, and the explorer has 4 frames instead of 36; the claims in
+  two data sets each, up to $t = 50$, and the explorer has 2 frames instead of 36; the claims in
   the marked cells hold at both scales.
 * **Figures B.6–B.7.** $d = 10$, $m^* = 2$ for the portrait and $d = 100$, $m^* = 2$ for the time
   courses, $\lambda^* = 1$; the paper's parameters are [UNREC].

@@ -168,15 +168,14 @@ def eigenvalue_flow(teacher_eigenvalues, t, initial=None) -> EigenvalueFlow:
     pairs, group_of, counts = np.unique(np.stack([teacher_eigenvalues, initial], axis=1), axis=0,
                                         return_inverse=True, return_counts=True)
     targets, weights = pairs[:, 0], counts.astype(np.float64)
-    ones = np.ones((1, len(targets)))
+    coupling = 2.0 * np.eye(len(targets)) + weights[None, :]      # d(bracket_g)/d(deviation_h)
 
     def rhs(_, deviation):
         return -2.0 * (targets + deviation) * (2.0 * deviation + weights @ deviation)
 
     def jac(_, deviation):
         return (-2.0 * np.diag(2.0 * deviation + weights @ deviation)
-                - 2.0 * (targets + deviation)[:, None] * (2.0 * np.eye(len(targets))
-                                                          + ones.T @ weights[None, :]))
+                - 2.0 * (targets + deviation)[:, None] * coupling)
 
     deviation = integrate(rhs, pairs[:, 1] - targets, t, jac=jac).y.T      # (T, groups)
     values = targets + deviation
@@ -297,7 +296,8 @@ class Teacher:
 
 
 def gaussian_teacher(dim: int, width: int, rng: np.random.Generator) -> Teacher:
-    """``w_i* ~ N(0, I_d)`` i.i.d., ``A* = (1/m*) sum_i w_i* w_i*^T`` (eq. 4): rank ``min(m*, d)``."""
+    """``w_i* ~ N(0, I_d)`` i.i.d. and ``A* = (1/m*) sum_i w_i* w_i*^T`` (eq. 4), of rank
+    ``min(m*, d)``."""
     dim = check_positive_int(dim, "dim")
     width = check_positive_int(width, "width")
     weights = rng.standard_normal((dim, width))
@@ -318,7 +318,8 @@ def orthonormal_teacher(dim: int, width: int, rng: np.random.Generator,
     dim = check_positive_int(dim, "dim")
     width = check_positive_int(width, "width")
     if width > dim:
-        raise ValueError(f"width must be <= dim = {dim} for orthonormal teacher vectors, got {width}")
+        raise ValueError(f"width must be <= dim = {dim} for orthonormal teacher vectors, "
+                         f"got {width}")
     if not eigenvalue > 0:
         raise ValueError(f"eigenvalue must be > 0, got {eigenvalue}")
     vectors, _ = np.linalg.qr(rng.standard_normal((dim, dim)))

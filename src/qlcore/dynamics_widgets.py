@@ -1,4 +1,4 @@
-"""Explorer of the population flow (Sarao Mannelli et al., Theorem 5.2) that works in the static book.
+"""Explorer of the population flow (Sarao Mannelli et al., Theorem 5.2) for the static book.
 
 Three sliders (input dimension ``d``, teacher width ``m*``, teacher spectrum) are linked with
 ``jslink`` to nested ``Stack`` widgets of precomputed PNG frames (the pattern of

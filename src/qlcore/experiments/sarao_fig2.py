@@ -1,4 +1,4 @@
-"""Sarao Mannelli et al., Fig. 2: population loss under the flow (8) from ``A(0) = I``, four regimes.
+"""Sarao Mannelli et al., Fig. 2: population loss of the flow (8) from ``A(0) = I``, four regimes.
 
 The paper's panels show teachers with ``m* < d`` (first two, ``t^-2`` decay with the asymptote
 (26) dotted) and ``m* >= d`` (last two, exponential decay). Its ``d``, ``m*`` and teacher type are
@@ -38,7 +38,8 @@ def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
     ``t^-2`` constant (26) for a rank-deficient teacher, the rate ``kappa_min`` of (28) for a
     full-rank one. ``device`` must be ``"cpu"`` (the ODEs run in SciPy); ``progress`` is unused."""
     if device != "cpu":
-        raise ValueError(f"{FIGURE_ID} integrates ODEs with SciPy on the CPU; got device={device!r}")
+        raise ValueError(f"{FIGURE_ID} integrates ODEs with SciPy on the CPU; got "
+                         f"device={device!r}")
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     t = np.r_[0.0, np.geomspace(settings["t_min"], settings["t_max"], settings["n_times"])]
     panels = []
@@ -79,8 +80,9 @@ def exponential_reference(t, loss, rate: float, level: float = 1e-16):
 def plot(result: dict):
     """Four log-log panels of ``E(t)``, one colour per ``d``; dotted: ``C t^-2`` (26) in the
     rank-deficient panels, ``E(t_r) e^{-2 kappa_min (t - t_r)}`` (slope from (28), matched where
-    ``E`` first falls below ``1e-16``, deep in the exponential tail) in the full-rank ones. Values below ``1e-25`` (the solver's
-    absolute tolerance makes them noise) are not drawn."""
+    ``E`` first falls below ``1e-16``, deep in the exponential tail) in the full-rank ones
+    (:func:`exponential_reference`). Values below ``1e-25`` (the solver's absolute tolerance
+    makes them noise) are not drawn."""
     import matplotlib.pyplot as plt
 
     style.use()

@@ -19,7 +19,8 @@ from . import check_scale
 
 FIGURE_ID = "sarao-fig3"
 DEPENDS_ON = ("dynamics", "lotka_volterra", "moments", "_validate")
-TITLE = "Training and population loss of GD for m* = 1 around n = 2d (Sarao Mannelli et al., Fig. 3)"
+TITLE = ("Training and population loss of GD for m* = 1 around n = 2d "
+         "(Sarao Mannelli et al., Fig. 3)")
 DIM = 10
 
 SCALE_SETTINGS = {

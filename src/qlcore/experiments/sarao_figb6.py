@@ -32,7 +32,8 @@ def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
     """Vector field, fixed points and trajectories of the portrait system; exact and approximate
     time courses of the regime system. Deterministic: ``seed`` is recorded only."""
     if device != "cpu":
-        raise ValueError(f"{FIGURE_ID} integrates ODEs with SciPy on the CPU; got device={device!r}")
+        raise ValueError(f"{FIGURE_ID} integrates ODEs with SciPy on the CPU; got "
+                         f"device={device!r}")
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     portrait = OrthogonalTeacherFlow(**PORTRAIT)
     lam_grid = np.linspace(0.0, 1.25, settings["grid"])
