@@ -22,8 +22,8 @@ the input dimension ($m^* < d$) and an exponential when it has at least as many 
 ```{admonition} What is reconstructed
 :class: note
 
-The text of the paper that we have lost its mathematical symbols. **Every equation of the paper
-in this chapter is a reconstruction** (`MATH_NOTES.md` §1 marks them [REC]): we rebuilt them from
+The only text of the paper available to us has lost its mathematical symbols. **Every equation
+of the paper in this chapter is a reconstruction** (`MATH_NOTES.md` §1 marks them [REC]): we rebuilt them from
 the surviving sentences and checked them numerically, and we keep the paper's equation numbers.
 Not recovered [UNREC] are the explicit constants of Theorem 5.1 (eq. 18), the exact forms of
 eqs. (27), (29) and (B.3)–(B.6), the time normalisation (the constants in eqs. 2–3) and every
@@ -581,8 +581,8 @@ The matrix is similar to the symmetric positive definite
 $2\Lambda^{*1/2}(2I + \mathbf 1\mathbf 1^\top)\Lambda^{*1/2} \succeq 4\Lambda^*$, so $\delta$ decays
 exponentially at its smallest eigenvalue $\kappa_{\min} \ge 4\min_i\lambda_i^*$ and
 $E(t) \propto e^{-2\kappa_{\min} t}$. (Equal teacher eigenvalues stay equal from $A(0) = I$; the
-rate is then computed on the distinct values, and an isotropic teacher $\lambda^* I$ decays at the
-logistic rate $2(d+2)\lambda^*$.) The paper's own example (29), for an orthonormal teacher, is
+rate is then computed on the distinct values, and an isotropic teacher $\lambda^* I$ has
+$\kappa_{\min} = 2(d+2)\lambda^*$, the rate of the logistic equation.) The paper's own example (29), for an orthonormal teacher, is
 [UNREC]. The check: the local decay rate $-\frac{d}{dt}\ln E$ where $E$ has fallen to
 $10^{-30}$, against $2\kappa_{\min}$.
 """)
@@ -612,8 +612,8 @@ print("exponential decay at the rate 2 kappa_min of (28), within 0.1%:",
 """)
 
 md(r"""
-When $m^* = d$ exactly, the smallest eigenvalue of a Gaussian teacher is tiny (of order $1/d^2$),
-and so is $\kappa_{\min}$: the decay is exponential, but only after a long stretch that looks like
+When $m^* = d$ exactly, the smallest eigenvalue of a Gaussian teacher is tiny (typically of order
+$1/d^2$, often much smaller), and so is $\kappa_{\min}$: the decay is exponential, but only after a long stretch that looks like
 the rank-deficient $t^{-2}$ law, because a very small $\lambda_i^*$ behaves like a zero until
 $t \sim 1/(4\lambda_i^*)$. Figure 2 shows this crossover.
 
