@@ -16,9 +16,11 @@ REGISTRY = {
     "kazemipour-fig3": "qlcore.experiments.kazemipour_fig3",
     "kazemipour-penalty-weight": "qlcore.experiments.kazemipour_penalty_weight",
     "sarao-cone-link": "qlcore.experiments.sarao_cone_link",
+    "sarao-fig1": "qlcore.experiments.sarao_fig1",
     "sarao-fig2": "qlcore.experiments.sarao_fig2",
     "sarao-fig3": "qlcore.experiments.sarao_fig3",
     "sarao-figb6": "qlcore.experiments.sarao_figb6",
+    "sarao-recovery": "qlcore.experiments.sarao_recovery",
 }
 
 
