@@ -19,8 +19,10 @@ REGISTRY = {
     "sarao-fig1": "qlcore.experiments.sarao_fig1",
     "sarao-fig2": "qlcore.experiments.sarao_fig2",
     "sarao-fig3": "qlcore.experiments.sarao_fig3",
+    "sarao-fig4": "qlcore.experiments.sarao_fig4",
     "sarao-figb6": "qlcore.experiments.sarao_figb6",
     "sarao-recovery": "qlcore.experiments.sarao_recovery",
+    "sarao-uniqueness": "qlcore.experiments.sarao_uniqueness",
 }
 
 
