@@ -59,10 +59,10 @@ def quick(tmp_path_factory):
 
 def test_quick_run_curves_rise_from_zero_to_one_around_n_c(quick):
     settings = sarao_uniqueness.SCALE_SETTINGS["quick"]
-    assert [[r["d"], r["m_star"]] for r in quick["rows"]] == settings["configs"]
-    for row in quick["rows"]:
+    assert [[r["d"], r["m_star"]] for r in quick["rows"]] == [c[:2] for c in settings["configs"]]
+    for row, (_, _, trials) in zip(quick["rows"], settings["configs"]):
         fraction = np.asarray(row["fraction"])
-        assert row["n_instances"] + row["n_failed"] == settings["trials"]
+        assert row["n_instances"] + row["n_failed"] == trials
         assert fraction[0] == 0 and fraction[-1] == 1 and np.all(np.diff(fraction) >= 0)
         assert np.all(np.asarray(row["lower"]) <= fraction)
         assert np.all(fraction <= np.asarray(row["upper"]))

@@ -10,8 +10,9 @@ vanishes only at ``A*``. The population loss ``E`` (eq. 9) along the same path s
 training landscape says about generalisation at small ``n``.
 
 The paper's ``n`` values are [UNREC]. We take the same ``n`` for every ``d``, as the text implies
-("gradually all the represented d will reach the critical size"): ``n = 6, 10, 14, 20, 32``
-against ``n_c = 7, 11, 15``. Each ``(d, n)`` has a few independent instances (nested data across
+("gradually all the represented d will reach the critical size"): ``n = 4, 8, 12, 16, 24, 32``
+against ``n_c = 7, 11, 15``. ``n = 4 <= d`` is below the threshold for every ``d`` for sure, and
+``n = 32`` is more than twice every ``n_c``. Each ``(d, n)`` has a few independent instances (nested data across
 ``n``: instance ``t`` uses :func:`qlcore.teacher_student.make_data` with seed ``[seed, t]``); the
 figure shows instance 0 and the table compares every instance's flat stretch with the exact
 uniqueness verdict of :func:`qlcore.uniqueness.teacher_is_unique`. Instances run as one
@@ -38,7 +39,7 @@ DIM_COLOURS = {4: "#c0392b", 6: "#8e44ad", 8: "#2471a3"}   # the paper's red, pu
 SCALE_SETTINGS = {
     "quick": {"dims": [4], "n_values": [4, 10, 20], "trials": 1, "n_images": 30,
               "max_iterations": 6000, "tol": 1e-7, "zero_tol": 1e-4},
-    "paper": {"dims": [4, 6, 8], "n_values": [6, 10, 14, 20, 32], "trials": 3, "n_images": 100,
+    "paper": {"dims": [4, 6, 8], "n_values": [4, 8, 12, 16, 24, 32], "trials": 3, "n_images": 100,
               "max_iterations": 40000, "tol": 1e-7, "zero_tol": 1e-4},
 }
 
