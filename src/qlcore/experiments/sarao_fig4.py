@@ -12,11 +12,12 @@ training landscape says about generalisation at small ``n``.
 The paper's ``n`` values are [UNREC]. We take the same ``n`` for every ``d``, as the text implies
 ("gradually all the represented d will reach the critical size"): ``n = 4, 8, 12, 16, 24, 32``
 against ``n_c = 7, 11, 15``. ``n = 4 <= d`` is below the threshold for every ``d`` for sure, and
-``n = 32`` is more than twice every ``n_c``. Each ``(d, n)`` has a few independent instances (nested data across
-``n``: instance ``t`` uses :func:`qlcore.teacher_student.make_data` with seed ``[seed, t]``); the
-figure shows instance 0 and the table compares every instance's flat stretch with the exact
-uniqueness verdict of :func:`qlcore.uniqueness.teacher_is_unique`. Instances run as one
-:func:`qlcore.sweep.run_sweep` (cached per instance, resumable, Dask with ``QLCORE_SCHEDULER``).
+``n = 32`` is more than twice every ``n_c``. Each ``(d, n)`` has a few independent instances
+(nested data across ``n``: instance ``t`` uses :func:`qlcore.teacher_student.make_data` with seed
+``[seed, t]``); the figure shows instance 0 and the cells compare every instance's flat stretch
+with the exact uniqueness verdict of :func:`qlcore.uniqueness.teacher_is_unique`. Instances run
+as one :func:`qlcore.sweep.run_sweep` (cached per instance, resumable, Dask with
+``QLCORE_SCHEDULER``).
 """
 
 from __future__ import annotations
