@@ -18,9 +18,11 @@ App. B.4). Uniqueness depends on ``A*`` only through its range, so the two teach
 threshold ``n_c``; the times differ.
 
 The ``paper`` scale uses ``d = 3, 4, 6, 8`` and ``m*`` in ``{1} U {round(rho d): rho = 1/4, 1/2,
-3/4, 1}``, 60 runs per point: about 20 CPU-minutes here (``d = 10`` alone would cost more than
-all four). ``quick`` runs two ``m*`` at ``d = 4`` with 12 runs to ``t_max = 200``: the same code,
-on data too small for a meaningful ``alpha_c``.
+3/4, 1}``, 60 runs per point (the paper's Fig. B.2 used 100): 127 points, about 15 CPU-minutes
+(one point costs 1, 2, 5 and 16 CPU-seconds at ``d = 3, 4, 6, 8``, whatever ``n``; 11 minutes on
+2 shared cores). ``d = 10`` (45 CPU-seconds a point) would cost more than all four. ``quick``
+runs two ``m*`` at ``d = 4`` with 12 runs to ``t_max = 200``: the same code, on data too small
+for a meaningful ``alpha_c``.
 """
 
 from __future__ import annotations
