@@ -54,6 +54,12 @@ def test_below_the_threshold_no_run_recovers_although_training_converges(results
     assert curve["median_training_loss"][0] < 1e-4                     # E_n(A(0)) = 7.5
 
 
+def test_at_the_top_of_the_fit_window_nearly_every_run_recovers(results):
+    data, _ = results
+    for figure in data:                               # n = 2.2 n_c: all but at most 1 in 10
+        assert all(c["recovered_fraction"][-1] >= 0.9 for c in data[figure]["curves"])
+
+
 def check_extrapolation(extrapolation, t_max):
     """Either a fit on the points with a relaxation time, or the reason there is none."""
     assert (extrapolation["fit"] is None) != (extrapolation["failure"] is None)
