@@ -32,16 +32,7 @@ global minimum once the network is wide enough, and if not, what small change to
 makes it so? We follow Kazemipour, Larsen and Druckmann {cite}`kazemipour2020avoiding`.
 """)
 
-code(r"""
-# Parameters: the scale of the reproduced figures ("quick": seconds, "paper": the paper's setting).
-# The environment variable QL_SCALE overrides SCALE.
-SCALE = "paper"
-SEED = 0
-""", tags=["parameters"])
-
-code(r"""
-import os
-
+chapter.parameters_and_setup(r"""
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -49,10 +40,6 @@ from qlcore import convex, data, landscape, moments, networks, spurious, style, 
 from qlcore.experiments import kazemipour_fig2, kazemipour_fig3, kazemipour_penalty_weight
 from qlcore.reproduce import reproduce
 from qlcore.widgets import training_curve_explorer
-
-SCALE = os.environ.get("QL_SCALE", SCALE)
-style.use()
-print(f"scale: {SCALE}")
 """)
 
 md(r"""

@@ -26,15 +26,7 @@ the data (their Theorem 3.1). **Question of this chapter:** what do random cones
 how does counting their edges decide when a teacher is identifiable?
 """)
 
-code(r"""
-# Parameters: the scale of the reproduced figures ("quick": seconds, "paper": the full setting).
-# The environment variable QL_SCALE overrides SCALE.
-SCALE = "paper"
-SEED = 0
-""", tags=["parameters"])
-
-code(r"""
-import os
+chapter.parameters_and_setup(r"""
 from fractions import Fraction
 
 import matplotlib.pyplot as plt
@@ -43,10 +35,6 @@ import numpy as np
 from qlcore import cone_geometry, cone_sampling, cone_widgets, cones, stats, style, thresholds
 from qlcore.experiments import cover_efron, sarao_cone_link
 from qlcore.reproduce import reproduce
-
-SCALE = os.environ.get("QL_SCALE", SCALE)
-style.use()
-print(f"scale: {SCALE}")
 """)
 
 md(r"""

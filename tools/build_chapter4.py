@@ -33,16 +33,7 @@ reconstructed formulas or with `MATH_NOTES.md`, the text says so.
 ```
 """)
 
-code(r"""
-# Parameters: the scale of the reproduced figures ("quick": seconds, "paper": the full setting).
-# The environment variable QL_SCALE overrides SCALE.
-SCALE = "paper"
-SEED = 0
-""", tags=["parameters"])
-
-code(r"""
-import os
-
+chapter.parameters_and_setup(r"""
 import matplotlib.pyplot as plt
 import numpy as np
 
@@ -50,10 +41,6 @@ from qlcore import dynamics, dynamics_widgets, style
 from qlcore.experiments import sarao_fig2, sarao_fig3, sarao_figb6
 from qlcore.lotka_volterra import OrthogonalTeacherFlow
 from qlcore.reproduce import reproduce
-
-SCALE = os.environ.get("QL_SCALE", SCALE)
-style.use()
-print(f"scale: {SCALE}")
 """)
 
 md(r"""

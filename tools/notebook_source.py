@@ -5,6 +5,18 @@ Outputs are added by executing the notebook (`make notebooks`)."""
 import nbformat as nbf
 
 
+PARAMETERS = """
+# Parameters: the scale of the reproduced figures ("quick": seconds, "paper": the paper's setting).
+# The environment variable QL_SCALE overrides SCALE.
+SCALE = "paper"
+SEED = 0
+"""
+
+SETUP = """SCALE = os.environ.get("QL_SCALE", SCALE)
+style.use()
+print(f"scale: {SCALE}")"""
+
+
 class Chapter:
     """The cells of one notebook, in order."""
 
@@ -29,6 +41,13 @@ class Chapter:
         cell = nbf.v4.new_code_cell(text.strip("\n"))
         cell.metadata.update(metadata)
         self.cells.append(cell)
+
+    def parameters_and_setup(self, imports):
+        """The parameters cell (tagged ``parameters``: only assignments, DESIGN.md §4) and the
+        setup cell: ``imports`` (the chapter's import lines), then ``QL_SCALE`` read and the
+        book's figure style applied."""
+        self.code(PARAMETERS, tags=["parameters"])
+        self.code("import os\n\n" + imports.strip("\n") + "\n\n" + SETUP)
 
     def write(self, path):
         notebook = nbf.v4.new_notebook(cells=self.cells)
