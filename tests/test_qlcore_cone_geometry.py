@@ -127,7 +127,7 @@ def test_face_dimension_is_checked(k, message):
 
 
 def test_whole_cone_is_not_a_face_of_itself():
-    with pytest.raises(ValueError, match="smaller than the number of rows"):
+    with pytest.raises(ValueError, match="smaller than the number of vectors"):
         cone_geometry.faces(np.eye(4)[:2], 2)
 
 

@@ -26,7 +26,8 @@ from math import comb
 import numpy as np
 from scipy.optimize import linprog
 
-from ._validate import as_matrix, check_positive_int
+from ._validate import as_matrix
+from .cones import check_face_dimension
 
 # Rows whose unit directions differ by less than this (Euclidean) count as the same direction.
 SAME_DIRECTION_TOL = 1e-9
@@ -140,7 +141,7 @@ def faces(vectors, k: int, *, check_general_position: bool = True) -> list[tuple
     ``k``-subsets would be wrong).
     """
     units = unit_rows(vectors)
-    k = _check_face_dimension(k, "k", *units.shape)
+    k = check_face_dimension(k, "k", *units.shape)
     if check_general_position and not in_general_position(units):
         raise ValueError("the rows of vectors are not in general position (some min(N, d) of "
                          "them are linearly dependent), so faces are not simplicial and the "
@@ -155,21 +156,8 @@ def face_counts(vectors, max_k: int) -> list[int]:
     Zero for a cone that is not proper (no face LP is feasible when the cone contains a line).
     """
     units = unit_rows(vectors)
-    max_k = _check_face_dimension(max_k, "max_k", *units.shape)
+    max_k = check_face_dimension(max_k, "max_k", *units.shape)
     return [len(level) for level in _face_lattice(units, max_k)]
-
-
-def _check_face_dimension(k, name: str, n_vectors: int, dim: int) -> int:
-    """``k`` as an int in ``1..min(N, d) - 1``: faces of a proper cone in ``R^d`` other than the
-    cone itself (the same range as :func:`qlcore.cones.expected_faces`)."""
-    k = check_positive_int(k, name)
-    if k > dim - 1:
-        raise ValueError(f"{name} must be between 1 and d - 1 = {dim - 1} for vectors in "
-                         f"R^{dim}, got {k}")
-    if k >= n_vectors:
-        raise ValueError(f"{name} must be smaller than the number of rows N={n_vectors} (the "
-                         f"whole cone is not counted as a face of itself), got {k}")
-    return k
 
 
 def _face_lattice(units: np.ndarray, max_k: int) -> list[list[tuple[int, ...]]]:

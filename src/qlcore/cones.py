@@ -46,15 +46,23 @@ def expected_faces(n_vectors: int, dim: int, k: int) -> Fraction:
     """
     n_vectors = check_positive_int(n_vectors, "n_vectors")
     dim = check_positive_int(dim, "dim", minimum=2)
-    k = check_positive_int(k, "k")
-    if k > dim - 1:
-        raise ValueError(f"k must be between 1 and d - 1 = {dim - 1} (faces of a proper cone in "
-                         f"R^{dim}), got k={k}")
-    if k >= n_vectors:
-        raise ValueError(f"k must be smaller than n_vectors={n_vectors} (a k-face is spanned by "
-                         f"k of the vectors, and the whole cone is not a face), got k={k}")
+    k = check_face_dimension(k, "k", n_vectors, dim)
     numerator = 2**k * comb(n_vectors, k) * cover_count(n_vectors - k, dim - k)
     return Fraction(numerator, cover_count(n_vectors, dim))
+
+
+def check_face_dimension(k, name: str, n_vectors: int, dim: int) -> int:
+    """``k`` as an int in ``1..min(N, d) - 1``: the dimensions of the faces of a proper cone of
+    ``N`` vectors in ``R^d`` other than the cone itself; ``ValueError`` naming ``name`` else."""
+    k = check_positive_int(k, name)
+    if k > dim - 1:
+        raise ValueError(f"{name} must be between 1 and d - 1 = {dim - 1} (faces of a proper "
+                         f"cone in R^{dim}), got {name}={k}")
+    if k >= n_vectors:
+        raise ValueError(f"{name} must be smaller than the number of vectors N={n_vectors} (a "
+                         f"{name}-face is spanned by {name} of them, and the whole cone is not a "
+                         f"face of itself), got {name}={k}")
+    return k
 
 
 def face_fraction_limit(alpha: Fraction | float, k: int = 1) -> Fraction | float:
