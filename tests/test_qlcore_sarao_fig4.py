@@ -1,28 +1,16 @@
 """The sarao-fig4 figure (string method of Sarao Mannelli et al. §6), quick scale, via the CLI."""
 
-import json
 
 import numpy as np
 import pytest
 
-from qlcore import cli
+from conftest import reproduce_quick_via_cli
 from qlcore.experiments import sarao_fig4
-
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
     """`python -m qlcore reproduce sarao-fig4 --scale quick --out DIR` on a fresh cache."""
-    out = tmp_path_factory.mktemp("out")
-    patch = pytest.MonkeyPatch()
-    patch.setenv("QLCORE_CACHE", str(tmp_path_factory.mktemp("cache")))
-    patch.delenv("QLCORE_SCHEDULER", raising=False)
-    code = cli.main(["reproduce", "sarao-fig4", "--scale", "quick", "--out", str(out)])
-    patch.undo()
-    assert code == 0
-    assert (out / "sarao-fig4.png").read_bytes()[:8] == PNG_MAGIC
-    return json.loads((out / "sarao-fig4.json").read_text())
+    return reproduce_quick_via_cli(tmp_path_factory, ["sarao-fig4"])[0]["sarao-fig4"]
 
 
 def test_grid_and_instances(result):
