@@ -1,6 +1,5 @@
 """The sarao-fig4 figure (string method of Sarao Mannelli et al. §6), quick scale, via the CLI."""
 
-
 import numpy as np
 import pytest
 
