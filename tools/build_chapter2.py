@@ -42,7 +42,7 @@ from qlcore.widgets import frame_slider, png_frame
 md(r"""
 ## Gradient descent on the weights is a flow on $A$
 
-```{prf:lemma} Lemma 2.1 (eqs. 5–6)
+```{prf:lemma} A closed flow on $A$ (eqs. 5–6)
 :label: lem-flow-on-a
 
 If the weights follow $\dot W = -\nabla E_n(A)\, W$ (gradient descent on the training loss, with
@@ -52,8 +52,12 @@ $\nabla E_n(A) = \mathbb{E}_n[\,x^\top(A - A^*)x\; x x^\top]$.
 ```
 
 ```{prf:proof}
-$\dot A = \frac1m(\dot W W^\top + W \dot W^\top) = -\frac1m(\nabla E_n W W^\top + W W^\top
-\nabla E_n) = -(\nabla E_n A + A \nabla E_n)$.
+
+$$
+\dot A = \tfrac1m\bigl(\dot W W^\top + W \dot W^\top\bigr)
+        = -\tfrac1m\bigl(\nabla E_n\, W W^\top + W W^\top \nabla E_n\bigr)
+        = -\bigl(\nabla E_n A + A \nabla E_n\bigr).
+$$
 ```
 
 The data enter $\nabla E_n$ only through fourth moments (`qlcore.moments`), so one step costs
@@ -106,7 +110,7 @@ $\alpha_c(\rho^*) = \rho^* - \rho^{*2}/2$ for $\rho^* < 1$ and $1/2$ beyond.
 The paper calls this argument non-rigorous. For $m^* = 1$, $n_c = 2d - 1$, and that case is a
 theorem:
 
-```{prf:theorem} Theorem 3.1 (rank-one teacher)
+```{prf:theorem} A rank-one teacher (Sarao Mannelli et al., Theorem 3.1)
 :label: thm-rank-one
 
 Let $m^* = 1$, $m \ge d$ and $n = \lfloor \alpha d \rfloor$. As $d \to \infty$ the probability that
