@@ -2,8 +2,8 @@
 
 Trains all 12,915 networks of Fig. 2 (paper scale, float32, torch.compile) for a few hundred
 epochs with each setting and reports network-steps per second, after a warm-up run that pays
-for compilation. This is the measurement behind :data:`qlcore.train.CPU_CHUNK_NETWORKS` and the
-thread choice recorded in ``benchmarks/RESULTS.md``. The fixed cost of a call (moments, least
+for compilation. This is the measurement behind :data:`qlcore.model.train.CPU_CHUNK_NETWORKS` and
+the thread choice recorded in ``benchmarks/RESULTS.md``. The fixed cost of a call (moments, least
 squares, stacking and the float64 final metrics of every network) is measured with 0 epochs and
 subtracted.
 
@@ -22,8 +22,8 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 
 import torch  # noqa: E402
 
-from qlcore import train  # noqa: E402
 from qlcore.experiments import kazemipour_fig2  # noqa: E402
+from qlcore.model import train  # noqa: E402
 
 
 def main() -> None:
@@ -41,9 +41,14 @@ def main() -> None:
     for threads in args.threads:
         torch.set_num_threads(threads)
         for chunk in args.chunks:
-            torch._dynamo.reset()   # compile afresh for this thread count
-            kwargs = dict(lr=1e-3, dtype="float32", compile=True, record_every=100,
-                          chunk_networks=chunk or None)
+            torch._dynamo.reset()  # compile afresh for this thread count
+            kwargs = dict(
+                lr=1e-3,
+                dtype="float32",
+                compile=True,
+                record_every=100,
+                chunk_networks=chunk or None,
+            )
             train.train_networks(datasets, students, epochs=2, **kwargs)  # compile
             seconds = []
             for epochs in (0, args.epochs):
@@ -51,8 +56,11 @@ def main() -> None:
                 train.train_networks(datasets, students, epochs=epochs, **kwargs)
                 seconds.append(time.perf_counter() - start)
             training = seconds[1] - seconds[0]
-            print(f"{threads:>7} {chunk or 'all':>6} {seconds[0]:>8.2f} {training:>8.2f} "
-                  f"{n_networks * args.epochs / training:>12.3g}", flush=True)
+            print(
+                f"{threads:>7} {chunk or 'all':>6} {seconds[0]:>8.2f} {training:>8.2f} "
+                f"{n_networks * args.epochs / training:>12.3g}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ network-steps. The same data, initial weights and epochs go to
     authors' training loop (their code trains one network at a time this way);
 (b) ``batched per-sample``: all networks of a data set in one batch, ``A = Q Lambda Q^T`` per
     network, predictions ``x_n^T A x_n`` for every sample, autograd, ``torch.optim.Adam``;
-(c) ``engine``: :func:`qlcore.train.train_networks` (moments form, compiled, chunked).
+(c) ``engine``: :func:`qlcore.model.train.train_networks` (moments form, compiled, chunked).
 
 It prints network-steps per second and the ratio to (a) for each, checks that the final NMSEs
 (recomputed in float64 from the trained weights) agree, and reports the engine's arithmetic rate
@@ -37,11 +37,11 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torch import nn  # noqa: E402
 
-from qlcore import convex, data, networks, train  # noqa: E402
 from qlcore.experiments import kazemipour_fig2  # noqa: E402
-
+from qlcore.model import convex, data, networks, train  # noqa: E402
 
 # ------------------------------------------------------------------ (a) one network at a time
+
 
 class QLModule(nn.Module):
     """``f(x) = sum_j lambda_j (q_j . x)^2 + alpha ||x||^2`` written the conventional way."""
@@ -49,7 +49,7 @@ class QLModule(nn.Module):
     def __init__(self, net: networks.QLNetwork, train_alpha: bool):
         super().__init__()
         dim, width = net.q.shape
-        with warnings.catch_warnings():   # width 0: "initializing zero-element tensors"
+        with warnings.catch_warnings():  # width 0: "initializing zero-element tensors"
             warnings.simplefilter("ignore")
             self.hidden = nn.Linear(dim, width, bias=False)
             self.output = nn.Linear(width, 1, bias=False)
@@ -66,8 +66,11 @@ class QLModule(nn.Module):
 
     def weights(self) -> networks.QLNetwork:
         alpha = 0.0 if self.alpha is None else float(self.alpha)
-        return networks.QLNetwork(lam=self.output.weight.detach().double().numpy()[0],
-                                  q=self.hidden.weight.detach().double().numpy().T, alpha=alpha)
+        return networks.QLNetwork(
+            lam=self.output.weight.detach().double().numpy()[0],
+            q=self.hidden.weight.detach().double().numpy().T,
+            alpha=alpha,
+        )
 
 
 def penalty(q_transposed, gamma):
@@ -100,6 +103,7 @@ def one_at_a_time(datasets, students, epochs, lr):
 
 # ------------------------------------------------------------------ (b) batched, per sample
 
+
 def batched_per_sample(datasets, students, epochs, lr):
     """Train all networks of a data set together through per-sample predictions."""
     trained = []
@@ -109,8 +113,8 @@ def batched_per_sample(datasets, students, epochs, lr):
         lam = torch.zeros(len(group), width)
         q = torch.zeros(len(group), dim, width)
         for m, s in enumerate(group):
-            lam[m, :s.network.width] = torch.as_tensor(s.network.lam)
-            q[m, :, :s.network.width] = torch.as_tensor(s.network.q)
+            lam[m, : s.network.width] = torch.as_tensor(s.network.lam)
+            q[m, :, : s.network.width] = torch.as_tensor(s.network.q)
         alpha = torch.tensor([s.network.alpha for s in group], dtype=torch.float32)
         mask = torch.tensor([float(s.train_alpha) for s in group])
         gamma = torch.tensor([s.gamma for s in group], dtype=torch.float32)
@@ -120,22 +124,36 @@ def batched_per_sample(datasets, students, epochs, lr):
         for _ in range(epochs):
             optimizer.zero_grad()
             matrix = (q * lam[:, None, :]) @ q.transpose(1, 2) + (alpha * mask)[:, None, None] * eye
-            predictions = ((xt @ matrix) * xt).sum(-1)                       # (M, N)
+            predictions = ((xt @ matrix) * xt).sum(-1)  # (M, N)
             loss = ((yt - predictions) ** 2).mean(-1) + penalty(q.transpose(1, 2), gamma)
             loss.sum().backward()
             optimizer.step()
-        trained.append([networks.QLNetwork(lam=lam[m, :s.network.width].detach().double().numpy(),
-                                           q=q[m, :, :s.network.width].detach().double().numpy(),
-                                           alpha=float((alpha[m] * mask[m]).detach()))
-                        for m, s in enumerate(group)])
+        trained.append(
+            [
+                networks.QLNetwork(
+                    lam=lam[m, : s.network.width].detach().double().numpy(),
+                    q=q[m, :, : s.network.width].detach().double().numpy(),
+                    alpha=float((alpha[m] * mask[m]).detach()),
+                )
+                for m, s in enumerate(group)
+            ]
+        )
     return trained
 
 
 # ------------------------------------------------------------------ (c) the engine
 
+
 def engine(datasets, students, epochs, lr, compile):
-    result = train.train_networks(datasets, students, epochs=epochs, lr=lr, dtype="float32",
-                                  compile=compile, record_every=max(epochs, 1))
+    result = train.train_networks(
+        datasets,
+        students,
+        epochs=epochs,
+        lr=lr,
+        dtype="float32",
+        compile=compile,
+        record_every=max(epochs, 1),
+    )
     return result.networks
 
 
@@ -148,8 +166,15 @@ def engine_flops_per_step(dim: int, width: int) -> int:
     """
     p = dim * (dim + 1) // 2
     weights = width + dim * width + 1
-    return 2 * p * width + dim * width + 2 * p * p + 2 * p + 2 * dim * dim * width \
-        + 4 * dim * width + 10 * weights
+    return (
+        2 * p * width
+        + dim * width
+        + 2 * p * p
+        + 2 * p
+        + 2 * dim * dim * width
+        + 4 * dim * width
+        + 10 * weights
+    )
 
 
 def sgemm_gflops(size: int = 2048, repeats: int = 10) -> float:
@@ -163,9 +188,11 @@ def sgemm_gflops(size: int = 2048, repeats: int = 10) -> float:
 
 # ------------------------------------------------------------------ driver
 
+
 def final_nmse(datasets, trained):
-    return np.array([[convex.nmse(x, y, net.matrix()) for net in row]
-                     for (x, y), row in zip(datasets, trained)])
+    return np.array(
+        [[convex.nmse(x, y, net.matrix()) for net in row] for (x, y), row in zip(datasets, trained)]
+    )
 
 
 def timed(function, *args):
@@ -180,12 +207,23 @@ def main(argv=None) -> int:
     parser.add_argument("--variant", default="regular", choices=networks.VARIANTS)
     parser.add_argument("--runs", type=int, default=20, help="trials per width (default 20)")
     parser.add_argument("--epochs", type=int, default=2000)
-    parser.add_argument("--threads", type=int, default=None,
-                        help="torch threads (default: torch's choice, one per core)")
-    parser.add_argument("--nmse-tolerance", type=float, default=1e-3,
-                        help="largest allowed |NMSE difference| to the engine (default 1e-3)")
-    parser.add_argument("--quick", action="store_true",
-                        help="widths 0, 5, 10, 15, 20, 2 runs, 100 epochs, engine not compiled")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads (default: torch's choice, one per core)",
+    )
+    parser.add_argument(
+        "--nmse-tolerance",
+        type=float,
+        default=1e-3,
+        help="largest allowed |NMSE difference| to the engine (default 1e-3)",
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="widths 0, 5, 10, 15, 20, 2 runs, 100 epochs, engine not compiled",
+    )
     args = parser.parse_args(argv)
     if args.threads is not None:
         torch.set_num_threads(args.threads)
@@ -195,14 +233,19 @@ def main(argv=None) -> int:
         settings.update(widths=[0, 5, 10, 15, 20], runs=2)
         epochs, compile = 100, False
     datasets, students, _ = kazemipour_fig2.build_workload(
-        settings, models=(args.model,), variants=(args.variant,))
+        settings, models=(args.model,), variants=(args.variant,)
+    )
     n_networks = sum(len(group) for group in students)
     work = n_networks * epochs
-    print(f"work: {args.model}, {args.variant}, widths {settings['widths'][0]}.."
-          f"{settings['widths'][-1]}, {n_networks} networks x {epochs} epochs = {work} "
-          f"network-steps (d = {settings['dim']}, N = {settings['n_samples']}, float32, Adam lr 1e-3)")
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"torch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(
+        f"work: {args.model}, {args.variant}, widths {settings['widths'][0]}.."
+        f"{settings['widths'][-1]}, {n_networks} networks x {epochs} epochs = {work} "
+        f"network-steps (d = {settings['dim']}, N = {settings['n_samples']}, float32, Adam lr 1e-3)"
+    )
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads"
+    )
 
     lr = 1e-3
     results = {}
@@ -213,8 +256,10 @@ def main(argv=None) -> int:
 
     baseline = results["(a) one-at-a-time"][1]
     reference = final_nmse(datasets, results["(c) engine, warm"][0])
-    print(f"\n{'method':26s} {'seconds':>9s} {'net-steps/s':>12s} {'vs (a)':>8s} "
-          f"{'max |dNMSE|':>12s} {'same verdicts':>14s}")
+    print(
+        f"\n{'method':26s} {'seconds':>9s} {'net-steps/s':>12s} {'vs (a)':>8s} "
+        f"{'max |dNMSE|':>12s} {'same verdicts':>14s}"
+    )
     ls = np.array([convex.lifted_least_squares(x, y)[1] for x, y in datasets])[:, None]
     worst = 0.0
     for name, (trained, seconds) in results.items():
@@ -222,13 +267,17 @@ def main(argv=None) -> int:
         gap = float(np.max(np.abs(nmse - reference)))
         verdicts = np.mean((nmse - ls <= 0.005) == (reference - ls <= 0.005))
         worst = max(worst, gap)
-        print(f"{name:26s} {seconds:9.2f} {work / seconds:12.4g} {baseline / seconds:8.1f}x "
-              f"{gap:12.2e} {verdicts:14.1%}")
+        print(
+            f"{name:26s} {seconds:9.2f} {work / seconds:12.4g} {baseline / seconds:8.1f}x "
+            f"{gap:12.2e} {verdicts:14.1%}"
+        )
     width = max(settings["widths"])
     flops = engine_flops_per_step(settings["dim"], width) * work / results["(c) engine, warm"][1]
-    print(f"\nengine arithmetic: {engine_flops_per_step(settings['dim'], width)} flop per "
-          f"network-step (K = {width} padded) -> {flops / 1e9:.1f} GFLOP/s; measured sgemm "
-          f"2048^2: {sgemm_gflops():.1f} GFLOP/s on {torch.get_num_threads()} threads")
+    print(
+        f"\nengine arithmetic: {engine_flops_per_step(settings['dim'], width)} flop per "
+        f"network-step (K = {width} padded) -> {flops / 1e9:.1f} GFLOP/s; measured sgemm "
+        f"2048^2: {sgemm_gflops():.1f} GFLOP/s on {torch.get_num_threads()} threads"
+    )
     if worst > args.nmse_tolerance:
         print(f"FAIL: final NMSEs differ by {worst:.3g} > {args.nmse_tolerance}")
         return 1

@@ -29,8 +29,10 @@ def reproduce_quick_via_cli(tmp_path_factory, figures, extra_args=()):
     patch.setenv("QLCORE_SCHEDULER", "unset")
     patch.delenv("QLCORE_SCHEDULER")  # the CLI's --scheduler sets it; restored (absent) below
     try:
-        codes = [cli.main(["reproduce", figure, "--scale", "quick", "--out", str(out),
-                           *extra_args]) for figure in figures]
+        codes = [
+            cli.main(["reproduce", figure, "--scale", "quick", "--out", str(out), *extra_args])
+            for figure in figures
+        ]
     finally:
         patch.undo()
     assert codes == [0] * len(figures)

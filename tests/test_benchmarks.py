@@ -13,8 +13,13 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_compare_loops_quick_runs_and_the_three_methods_agree():
     env = dict(os.environ, TQDM_DISABLE="1")
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "compare_loops.py"), "--quick"],
-                          capture_output=True, text=True, env=env, timeout=600)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "compare_loops.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     for method in ("(a) one-at-a-time", "(b) batched per-sample", "(c) engine, warm"):
         assert method in done.stdout

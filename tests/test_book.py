@@ -23,8 +23,14 @@ ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "quick" / "_build" / "html"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 LOCAL_SCHEMES = {"data", "blob", "about"}  # never leave the browser
 MUST_HAVE_MATH = {"book/intro", "book/notation"}  # and every chapter (notebooks/...)
@@ -34,8 +40,10 @@ ALLOWED_CONSOLE_ERRORS = [
     # script into every page twice with Sphinx 7.4, so the second copy fails with this
     # SyntaxError. Harmless: the first copy ran, and thebe is off (no launch button, so thebe
     # itself is never loaded; the request check below would catch a fetch from unpkg).
-    ("Identifier 'THEBE_JS_URL' has already been declared",
-     "sphinx-thebe declares its config twice"),
+    (
+        "Identifier 'THEBE_JS_URL' has already been declared",
+        "sphinx-thebe declares its config twice",
+    ),
 ]
 
 
@@ -105,8 +113,9 @@ def test_page_renders_offline(docname, site, browser):
     page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
     # Anything that would leave the machine is recorded above, then refused at once.
-    page.route("**/*", lambda route: route.continue_()
-               if _is_local(route.request.url) else route.abort())
+    page.route(
+        "**/*", lambda route: route.continue_() if _is_local(route.request.url) else route.abort()
+    )
     try:
         page.goto(f"{site}/{docname}.html", wait_until="load")
 
@@ -119,8 +128,11 @@ def test_page_renders_offline(docname, site, browser):
             raw = page.evaluate("""[...document.querySelectorAll('span.math, div.math')]
                 .filter(e => !e.querySelector('mjx-container')).map(e => e.textContent)""")
             assert not raw, f"math left untypeset by MathJax: {raw[:3]}"
-            # TeX errors show as <mjx-merror>; an undefined macro as red text starting with a backslash.
-            bad = page.locator('mjx-merror, mjx-mtext[style*="color: red"] > mjx-c.mjx-c5C:first-child')
+            # TeX errors show as <mjx-merror>; an undefined macro as red text starting with a
+            # backslash.
+            bad = page.locator(
+                'mjx-merror, mjx-mtext[style*="color: red"] > mjx-c.mjx-c5C:first-child'
+            )
             assert bad.count() == 0, "MathJax shows a TeX error or an undefined macro"
 
         if "application/vnd.jupyter.widget-view+json" in source:
@@ -154,7 +166,9 @@ def test_no_broken_internal_links_or_anchors(site):
     linkchecker = Path(sys.executable).with_name("linkchecker")
     result = subprocess.run(
         [str(linkchecker), "--config", str(ROOT / "tests" / "linkcheckerrc"), f"{site}/index.html"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     # Exit status 1 means broken links or warnings (e.g. a missing #anchor), 2 a crash.
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]

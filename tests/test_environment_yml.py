@@ -5,9 +5,9 @@ Python package goes in its pip part, with the same version constraint as in pypr
 (core dependencies plus every optional extra), followed by `-e .` for the library itself.
 """
 
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
@@ -44,16 +44,25 @@ def _by_name(lines):
 
 
 def _same(a, b):
-    return (a.specifier, a.extras, str(a.marker or "")) == (b.specifier, b.extras, str(b.marker or ""))
+    return (a.specifier, a.extras, str(a.marker or "")) == (
+        b.specifier,
+        b.extras,
+        str(b.marker or ""),
+    )
 
 
 def mismatches(pyproject, env):
     """Human-readable differences between the two requirement lists (empty if they agree)."""
     want, have = pyproject_requirements(pyproject), environment_pip_requirements(env)
     problems = [f"{want[n]}: missing from environment.yml" for n in want.keys() - have.keys()]
-    problems += [f"{have[n]}: in environment.yml, not in pyproject.toml" for n in have.keys() - want.keys()]
-    problems += [f"pyproject.toml has {want[n]}, environment.yml has {have[n]}"
-                 for n in want.keys() & have.keys() if not _same(want[n], have[n])]
+    problems += [
+        f"{have[n]}: in environment.yml, not in pyproject.toml" for n in have.keys() - want.keys()
+    ]
+    problems += [
+        f"pyproject.toml has {want[n]}, environment.yml has {have[n]}"
+        for n in want.keys() & have.keys()
+        if not _same(want[n], have[n])
+    ]
     return sorted(problems)
 
 
@@ -76,8 +85,11 @@ def test_torch_is_pinned_exactly():
 
 def test_conda_part_has_python_pip_and_node():
     pyproject, env = load()
-    conda = {d.split("=")[0].split(">")[0].split("<")[0].strip(): d
-             for d in env["dependencies"] if isinstance(d, str)}
+    conda = {
+        d.split("=")[0].split(">")[0].split("<")[0].strip(): d
+        for d in env["dependencies"]
+        if isinstance(d, str)
+    }
     assert {"python", "pip", "nodejs"} <= conda.keys(), conda
     python = conda["python"].removeprefix("python").lstrip("=")
     assert Version(python) in SpecifierSet(pyproject["project"]["requires-python"])

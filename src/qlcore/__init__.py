@@ -2,7 +2,7 @@
 
 A quadratic network computes ``x -> <A, x x^T>`` for a symmetric matrix ``A`` built
 from its weights, so the data enter the square loss only through fixed moments
-(:mod:`qlcore.moments`). Every solver in the book is built on that fact.
+(:mod:`qlcore.model.moments`). Every solver in the book is built on that fact.
 """
 
 __version__ = "0.1.0"

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .experiments import REGISTRY, SCALES, figure_module
+from qlcore.experiments import REGISTRY, SCALES, figure_module
 
 
 def _list(_args) -> int:
@@ -18,7 +18,7 @@ def _list(_args) -> int:
 
 
 def _reproduce(args) -> int:
-    from .reproduce import compute
+    from qlcore.reproduce import compute
 
     module = figure_module(args.figure)
     if args.threads is not None:
@@ -28,7 +28,7 @@ def _reproduce(args) -> int:
 
         torch.set_num_threads(args.threads)
     if args.scheduler is not None:
-        os.environ["QLCORE_SCHEDULER"] = args.scheduler  # read by qlcore.sweep.run_sweep
+        os.environ["QLCORE_SCHEDULER"] = args.scheduler  # read by qlcore.infra.sweep.run_sweep
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     result = compute(args.figure, args.scale, args.seed, device=args.device, progress=True)
@@ -36,8 +36,10 @@ def _reproduce(args) -> int:
     figure = module.plot(result)
     figure.savefig(out / f"{args.figure}.png", bbox_inches="tight")
     prov = result["provenance"]
-    print(f"wrote {out / (args.figure + '.json')} and {out / (args.figure + '.png')} "
-          f"(scale {args.scale}, {prov['wall_time_s']} s, peak memory {prov['peak_rss_mib']} MiB)")
+    print(
+        f"wrote {out / (args.figure + '.json')} and {out / (args.figure + '.png')} "
+        f"(scale {args.scale}, {prov['wall_time_s']} s, peak memory {prov['peak_rss_mib']} MiB)"
+    )
     return 0
 
 
@@ -46,19 +48,35 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="list the figure ids").set_defaults(handler=_list)
     rep = commands.add_parser("reproduce", help="recompute a figure and write FIGURE.json/.png")
-    rep.add_argument("figure", choices=sorted(REGISTRY), metavar="FIGURE",
-                     help="figure id, see `python -m qlcore list`")
-    rep.add_argument("--scale", choices=SCALES, default="paper",
-                     help="quick (seconds, CI) or paper (the paper's full setting)")
+    rep.add_argument(
+        "figure",
+        choices=sorted(REGISTRY),
+        metavar="FIGURE",
+        help="figure id, see `python -m qlcore list`",
+    )
+    rep.add_argument(
+        "--scale",
+        choices=SCALES,
+        default="paper",
+        help="quick (seconds, CI) or paper (the paper's full setting)",
+    )
     rep.add_argument("--out", required=True, help="output folder (created if missing)")
     rep.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
     rep.add_argument("--device", default="cpu", help="cpu (default) or cuda")
-    rep.add_argument("--threads", type=int, default=None,
-                     help="torch intra-op threads (default: torch's choice, one per core; "
-                          "all cores is fastest here, see benchmarks/RESULTS.md)")
-    rep.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                     help="Dask scheduler address (tcp://host:8786) for the experiment's "
-                          "parameter sweeps (default: a local process pool)")
+    rep.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch intra-op threads (default: torch's choice, one per core; "
+        "all cores is fastest here, see benchmarks/RESULTS.md)",
+    )
+    rep.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="Dask scheduler address (tcp://host:8786) for the experiment's "
+        "parameter sweeps (default: a local process pool)",
+    )
     rep.set_defaults(handler=_reproduce)
     return parser
 

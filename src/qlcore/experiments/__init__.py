@@ -29,8 +29,10 @@ REGISTRY = {
 def figure_module(figure_id: str):
     """The module that reproduces ``figure_id``."""
     if figure_id not in REGISTRY:
-        raise ValueError(f"unknown figure {figure_id!r}; `python -m qlcore list` shows the ids: "
-                         f"{', '.join(sorted(REGISTRY))}")
+        raise ValueError(
+            f"unknown figure {figure_id!r}; `python -m qlcore list` shows the ids: "
+            f"{', '.join(sorted(REGISTRY))}"
+        )
     return importlib.import_module(REGISTRY[figure_id])
 
 

@@ -1,9 +1,9 @@
 """Cover & Efron (1967) and Wendel (1962): exact face counts of random cones, and Monte Carlo.
 
-The exact side (:mod:`qlcore.cones`): a table of ``C(N, d)``, ``P(proper)`` and
+The exact side (:mod:`qlcore.cones.counts`): a table of ``C(N, d)``, ``P(proper)`` and
 ``E[F_k | proper]`` in rationals, and curves of ``P(proper)`` and ``E[F_1 | proper] / N``
 against ``N / d`` up to large ``d`` with the limit ``min(1, 2 / alpha)`` of Sarao Mannelli et
-al.'s eq. (A.12). The sampled side (:mod:`qlcore.cone_sampling`): the same quantities from
+al.'s eq. (A.12). The sampled side (:mod:`qlcore.cones.sampling`): the same quantities from
 Gaussian vectors, faces found by LP, with standard errors and z-scores against the exact values.
 """
 
@@ -14,27 +14,40 @@ import os
 import numpy as np
 from tqdm.auto import tqdm
 
-from .. import cones, style
-from ..cone_sampling import estimate_faces
-from . import check_scale
+from qlcore.cones import counts
+from qlcore.cones.sampling import estimate_faces
+from qlcore.experiments import check_scale
+from qlcore.viz import style
 
 FIGURE_ID = "cover-efron"
 TITLE = "Random cones: Wendel's probability and Cover-Efron face counts, exact and sampled"
-DEPENDS_ON = ("cones", "cone_geometry", "cone_sampling", "_validate")
 
 # Points with fewer proper draws than this are not plotted (their error bars mean little).
 MIN_PROPER_TO_PLOT = 30
 
 SCALE_SETTINGS = {
-    "quick": {"table_dims": [3, 4, 5], "table_max_n": 12,
-              "exact_dims": [3, 5, 8, 50, 400], "ratios": [1.0, 1.5, 2.0, 2.5, 3.0],
-              "sampled_dims": [3, 5], "draws": 60,
-              "face_dim": 4, "face_ns": [5, 6, 8], "face_draws": 60},
-    "paper": {"table_dims": [3, 4, 5], "table_max_n": 12,
-              "exact_dims": [3, 5, 8, 50, 400], "ratios": [1.0, 1.25, 1.5, 1.75, 2.0, 2.25,
-                                                            2.5, 2.75, 3.0],
-              "sampled_dims": [3, 5, 8], "draws": 1000,
-              "face_dim": 4, "face_ns": [5, 6, 7, 8, 9, 10], "face_draws": 500},
+    "quick": {
+        "table_dims": [3, 4, 5],
+        "table_max_n": 12,
+        "exact_dims": [3, 5, 8, 50, 400],
+        "ratios": [1.0, 1.5, 2.0, 2.5, 3.0],
+        "sampled_dims": [3, 5],
+        "draws": 60,
+        "face_dim": 4,
+        "face_ns": [5, 6, 8],
+        "face_draws": 60,
+    },
+    "paper": {
+        "table_dims": [3, 4, 5],
+        "table_max_n": 12,
+        "exact_dims": [3, 5, 8, 50, 400],
+        "ratios": [1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 2.75, 3.0],
+        "sampled_dims": [3, 5, 8],
+        "draws": 1000,
+        "face_dim": 4,
+        "face_ns": [5, 6, 7, 8, 9, 10],
+        "face_draws": 500,
+    },
 }
 
 
@@ -45,10 +58,17 @@ def _fraction(value) -> dict:
 
 def exact_table(dims, max_n) -> list[dict]:
     """Rows ``d, N, C(N,d), P(proper), E[F_k | proper]`` (k = 1..d-1) for ``d <= N <= max_n``."""
-    return [{"d": d, "N": n, "C": cones.cover_count(n, d),
-             "p_proper": _fraction(cones.wendel_probability(n, d)),
-             "faces": [_fraction(cones.expected_faces(n, d, k)) for k in range(1, d)]}
-            for d in dims for n in range(d, max_n + 1)]
+    return [
+        {
+            "d": d,
+            "N": n,
+            "C": counts.cover_count(n, d),
+            "p_proper": _fraction(counts.wendel_probability(n, d)),
+            "faces": [_fraction(counts.expected_faces(n, d, k)) for k in range(1, d)],
+        }
+        for d in dims
+        for n in range(d, max_n + 1)
+    ]
 
 
 def exact_curves(dims, ratios) -> dict:
@@ -59,16 +79,19 @@ def exact_curves(dims, ratios) -> dict:
         grid = np.linspace(min(ratios) * d, max(ratios) * d, 121)
         ns = sorted({max(d, int(n)) for n in np.rint(grid)} | {2 * d})
         curves[str(d)] = {
-            "n": ns, "p_proper": [float(cones.wendel_probability(n, d)) for n in ns],
-            "ray_fraction": [float(cones.expected_faces(n, d, 1) / n) if n > 1 else 1.0
-                             for n in ns]}
+            "n": ns,
+            "p_proper": [float(counts.wendel_probability(n, d)) for n in ns],
+            "ray_fraction": [
+                float(counts.expected_faces(n, d, 1) / n) if n > 1 else 1.0 for n in ns
+            ],
+        }
     return curves
 
 
 def _sampled_point(n, d, max_k, draws, seed) -> dict:
     estimate = estimate_faces(n, d, max_k, n_draws=draws, seed=seed)
-    exact_p = float(cones.wendel_probability(n, d))
-    exact_f = [float(cones.expected_faces(n, d, k)) for k in range(1, max_k + 1)]
+    exact_p = float(counts.wendel_probability(n, d))
+    exact_f = [float(counts.expected_faces(n, d, k)) for k in range(1, max_k + 1)]
     point = estimate.as_dict()
     point["exact_p_proper"] = exact_p
     point["exact_faces"] = exact_f
@@ -76,8 +99,10 @@ def _sampled_point(n, d, max_k, draws, seed) -> dict:
     null_se = np.sqrt(exact_p * (1 - exact_p) / draws)
     gap = estimate.proper_fraction - exact_p
     point["z_proper"] = float(gap / null_se) if null_se > 0 else (0.0 if gap == 0 else np.inf)
-    point["z_faces"] = [(m - e) / s if s > 0 else (0.0 if m == e else float("nan"))
-                        for m, e, s in zip(estimate.mean_faces, exact_f, estimate.faces_se)]
+    point["z_faces"] = [
+        (m - e) / s if s > 0 else (0.0 if m == e else float("nan"))
+        for m, e, s in zip(estimate.mean_faces, exact_f, estimate.faces_se)
+    ]
     return point
 
 
@@ -87,17 +112,31 @@ def run(scale: str, seed: int = 0, device: str = "cpu", progress: bool | None = 
     the CPU). A progress bar counts the sampled points unless ``progress=False`` or
     ``TQDM_DISABLE=1``."""
     settings = SCALE_SETTINGS[check_scale(scale)]
-    rays = [(n, d, 1, settings["draws"]) for d in settings["sampled_dims"]
-            for n in sorted({max(d, round(r * d)) for r in settings["ratios"]})]
+    rays = [
+        (n, d, 1, settings["draws"])
+        for d in settings["sampled_dims"]
+        for n in sorted({max(d, round(r * d)) for r in settings["ratios"]})
+    ]
     d = settings["face_dim"]
     faces = [(n, d, min(n, d) - 1, settings["face_draws"]) for n in settings["face_ns"]]
-    points = [_sampled_point(*point, seed=seed + 1000 * point[1] + point[0])
-              for point in tqdm(rays + faces, desc=FIGURE_ID, disable=progress is False
-                                           or os.environ.get("TQDM_DISABLE") == "1")]
-    return {"figure": FIGURE_ID, "scale": scale, "seed": seed, "settings": settings,
-            "table": exact_table(settings["table_dims"], settings["table_max_n"]),
-            "curves": exact_curves(settings["exact_dims"], settings["ratios"]),
-            "ray_points": points[:len(rays)], "face_points": points[len(rays):]}
+    points = [
+        _sampled_point(*point, seed=seed + 1000 * point[1] + point[0])
+        for point in tqdm(
+            rays + faces,
+            desc=FIGURE_ID,
+            disable=progress is False or os.environ.get("TQDM_DISABLE") == "1",
+        )
+    ]
+    return {
+        "figure": FIGURE_ID,
+        "scale": scale,
+        "seed": seed,
+        "settings": settings,
+        "table": exact_table(settings["table_dims"], settings["table_max_n"]),
+        "curves": exact_curves(settings["exact_dims"], settings["ratios"]),
+        "ray_points": points[: len(rays)],
+        "face_points": points[len(rays) :],
+    }
 
 
 def z_scores(result: dict) -> list[dict]:
@@ -108,8 +147,10 @@ def z_scores(result: dict) -> list[dict]:
         where = {"n_vectors": p["n_vectors"], "dim": p["dim"]}
         scores.append({**where, "quantity": "P(proper)", "z": p["z_proper"]})
         if p["n_proper"] >= MIN_PROPER_TO_PLOT:
-            scores += [{**where, "quantity": f"E[F_{k}]", "z": z}
-                       for k, z in enumerate(p["z_faces"], start=1)]
+            scores += [
+                {**where, "quantity": f"E[F_{k}]", "z": z}
+                for k, z in enumerate(p["z_faces"], start=1)
+            ]
     return scores
 
 
@@ -134,32 +175,54 @@ def plot(result: dict):
         points = [p for p in result["ray_points"] if p["dim"] == int(d)]
         if int(d) in sampled and points:
             r = np.array([p["n_vectors"] for p in points]) / int(d)
-            axes[0].errorbar(r, [p["proper_fraction"] for p in points],
-                             [p["proper_se"] for p in points], fmt="o", ms=3, color=colour)
+            axes[0].errorbar(
+                r,
+                [p["proper_fraction"] for p in points],
+                [p["proper_se"] for p in points],
+                fmt="o",
+                ms=3,
+                color=colour,
+            )
             kept = [p for p in points if p["n_proper"] >= MIN_PROPER_TO_PLOT]
-            axes[1].errorbar([p["n_vectors"] / int(d) for p in kept],
-                             [p["mean_faces"][0] / p["n_vectors"] for p in kept],
-                             [p["faces_se"][0] / p["n_vectors"] for p in kept],
-                             fmt="o", ms=3, color=colour)
+            axes[1].errorbar(
+                [p["n_vectors"] / int(d) for p in kept],
+                [p["mean_faces"][0] / p["n_vectors"] for p in kept],
+                [p["faces_se"][0] / p["n_vectors"] for p in kept],
+                fmt="o",
+                ms=3,
+                color=colour,
+            )
     alpha = np.linspace(min(result["settings"]["ratios"]), max(result["settings"]["ratios"]), 200)
-    axes[1].plot(alpha, np.minimum(1, 2 / alpha), **style.THEORY_LINE,
-                 label="limit min(1, 2/α)")
+    axes[1].plot(alpha, np.minimum(1, 2 / alpha), **style.THEORY_LINE, label="limit min(1, 2/α)")
     axes[0].set(xlabel="α = N / d", ylabel="P(cone proper)", title="(a) Wendel")
-    axes[1].set(xlabel="α = N / d", ylabel="E[F₁ | proper] / N",
-                title="(b) extremal rays per vector")
+    axes[1].set(
+        xlabel="α = N / d", ylabel="E[F₁ | proper] / N", title="(b) extremal rays per vector"
+    )
     axes[0].legend(fontsize=7)
     axes[1].legend(fontsize=7)
     face_dim = result["settings"]["face_dim"]
     ns = np.arange(face_dim, max(result["settings"]["face_ns"]) + 1)
     for k, colour in zip(range(1, face_dim), ("#2471a3", "#c0392b", "#239b56")):
-        axes[2].plot(ns, [float(cones.expected_faces(n, face_dim, k)) if k < n else np.nan
-                          for n in ns], color=colour, label=f"k = {k}")
+        axes[2].plot(
+            ns,
+            [float(counts.expected_faces(n, face_dim, k)) if k < n else np.nan for n in ns],
+            color=colour,
+            label=f"k = {k}",
+        )
         points = [p for p in result["face_points"] if len(p["mean_faces"]) >= k]
-        axes[2].errorbar([p["n_vectors"] for p in points],
-                         [p["mean_faces"][k - 1] for p in points],
-                         [p["faces_se"][k - 1] for p in points], fmt="o", ms=3, color=colour)
-    axes[2].set(xlabel="N", ylabel="E[F_k | proper]",
-                title=f"(c) k-faces, d = {face_dim} (lines exact, dots sampled)")
+        axes[2].errorbar(
+            [p["n_vectors"] for p in points],
+            [p["mean_faces"][k - 1] for p in points],
+            [p["faces_se"][k - 1] for p in points],
+            fmt="o",
+            ms=3,
+            color=colour,
+        )
+    axes[2].set(
+        xlabel="N",
+        ylabel="E[F_k | proper]",
+        title=f"(c) k-faces, d = {face_dim} (lines exact, dots sampled)",
+    )
     axes[2].legend(fontsize=7)
     fig.tight_layout()
     return fig

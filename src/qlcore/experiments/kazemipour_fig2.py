@@ -13,19 +13,37 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import data, networks, style, train
-from . import check_scale
+from qlcore.experiments import check_scale
+from qlcore.model import data, networks, train
+from qlcore.viz import style
 
 FIGURE_ID = "kazemipour-fig2"
-DEPENDS_ON = ("data", "networks", "train", "moments", "convex", "_validate")
 TITLE = "Fraction of trials reaching the global minimum against width (Kazemipour et al., Fig. 2)"
 SUCCESS_TOLERANCE = 0.005
 
 SCALE_SETTINGS = {
-    "quick": {"dim": 10, "n_samples": 1500, "widths": list(range(0, 21, 2)), "n_datasets": 1,
-              "runs": 2, "epochs": 3000, "record_every": 50, "dtype": "float32", "compile": False},
-    "paper": {"dim": 10, "n_samples": 1500, "widths": list(range(0, 21)), "n_datasets": 5,
-              "runs": 20, "epochs": 30000, "record_every": 100, "dtype": "float32", "compile": True},
+    "quick": {
+        "dim": 10,
+        "n_samples": 1500,
+        "widths": list(range(0, 21, 2)),
+        "n_datasets": 1,
+        "runs": 2,
+        "epochs": 3000,
+        "record_every": 50,
+        "dtype": "float32",
+        "compile": False,
+    },
+    "paper": {
+        "dim": 10,
+        "n_samples": 1500,
+        "widths": list(range(0, 21)),
+        "n_datasets": 5,
+        "runs": 20,
+        "epochs": 30000,
+        "record_every": 100,
+        "dtype": "float32",
+        "compile": True,
+    },
 }
 
 
@@ -36,11 +54,12 @@ def _numerical_rank(q: np.ndarray, rtol: float = 1e-3) -> int:
     return int(np.sum(singular > rtol * max(singular.max(), 1e-300)))
 
 
-def build_workload(settings: dict, seed: int = 0, *, models=data.TARGET_MODELS,
-                   variants=networks.VARIANTS):
+def build_workload(
+    settings: dict, seed: int = 0, *, models=data.TARGET_MODELS, variants=networks.VARIANTS
+):
     """Data sets and initial networks of Fig. 2 for ``settings`` (one of :data:`SCALE_SETTINGS`).
 
-    Returns ``(datasets, students, layout)`` in the form :func:`qlcore.train.train_networks`
+    Returns ``(datasets, students, layout)`` in the form :func:`qlcore.model.train.train_networks`
     takes: per data set ``(x, y)``, its list of students, and for each student its
     ``(variant, width, run)``. ``models`` and ``variants`` select a subset (the benchmarks use
     one model and one variant); a data set's seed depends on its model, not on the subset.
@@ -50,9 +69,12 @@ def build_workload(settings: dict, seed: int = 0, *, models=data.TARGET_MODELS,
     for model in models:
         model_index = data.TARGET_MODELS.index(model)
         for block in range(settings["n_datasets"]):
-            dataset = data.make_dataset(model, n_samples=settings["n_samples"], dim=dim,
-                                        seed=int(np.random.SeedSequence([seed, model_index, block])
-                                                 .generate_state(1)[0]))
+            dataset = data.make_dataset(
+                model,
+                n_samples=settings["n_samples"],
+                dim=dim,
+                seed=int(np.random.SeedSequence([seed, model_index, block]).generate_state(1)[0]),
+            )
             rng = np.random.default_rng([seed, model_index, block, 1])
             group, group_layout = [], []
             for name in variants:
@@ -61,8 +83,11 @@ def build_workload(settings: dict, seed: int = 0, *, models=data.TARGET_MODELS,
                 for width in widths:
                     for run_index in range(copies):
                         net = networks.initial_network(name, dim, width, rng)
-                        group.append(train.Student(net, gamma=spec.gamma(dataset.y),
-                                                   train_alpha=spec.train_alpha))
+                        group.append(
+                            train.Student(
+                                net, gamma=spec.gamma(dataset.y), train_alpha=spec.train_alpha
+                            )
+                        )
                         group_layout.append((name, width, run_index))
             datasets.append((dataset.x, dataset.y))
             students.append(group)
@@ -70,8 +95,9 @@ def build_workload(settings: dict, seed: int = 0, *, models=data.TARGET_MODELS,
     return datasets, students, layout
 
 
-def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
-        progress: bool | None = None) -> dict:
+def run(
+    scale: str = "paper", seed: int = 0, *, device: str = "cpu", progress: bool | None = None
+) -> dict:
     """Train every (model, data set, variant, width, run) of Fig. 2 and collect the results.
 
     Returns a JSON-ready dict with the settings, the least-squares NMSE of each data set, and per
@@ -81,28 +107,47 @@ def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
     """
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     datasets, students, layout = build_workload(settings, seed)
-    result = train.train_networks(datasets, students, epochs=settings["epochs"], lr=1e-3,
-                                  dtype=settings["dtype"], device=device,
-                                  record_every=settings["record_every"],
-                                  compile=settings["compile"], progress=progress)
+    result = train.train_networks(
+        datasets,
+        students,
+        epochs=settings["epochs"],
+        lr=1e-3,
+        dtype=settings["dtype"],
+        device=device,
+        record_every=settings["record_every"],
+        compile=settings["compile"],
+        progress=progress,
+    )
     return _collect(result, layout, settings, scale, seed)
 
 
 def _collect(result: train.TrainResult, layout, settings, scale, seed) -> dict:
     widths, runs, n_blocks = settings["widths"], settings["runs"], settings["n_datasets"]
     shape = (n_blocks, runs, len(widths))
-    per_cell = {model: {name: {key: np.zeros(shape) for key in
-                               ("nmse", "excess_nmse", "certificate", "q_rank")}
-                        for name in networks.VARIANTS} for model in data.TARGET_MODELS}
-    traces = {model: {name: np.zeros((len(widths), len(result.history_epochs)))
-                      for name in networks.VARIANTS} for model in data.TARGET_MODELS}
+    per_cell = {
+        model: {
+            name: {key: np.zeros(shape) for key in ("nmse", "excess_nmse", "certificate", "q_rank")}
+            for name in networks.VARIANTS
+        }
+        for model in data.TARGET_MODELS
+    }
+    traces = {
+        model: {
+            name: np.zeros((len(widths), len(result.history_epochs))) for name in networks.VARIANTS
+        }
+        for model in data.TARGET_MODELS
+    }
     for g, group_layout in enumerate(layout):
         model, block = data.TARGET_MODELS[g // n_blocks], g % n_blocks
         for m, (name, width, run_index) in enumerate(group_layout):
             w = widths.index(width)
             net = result.networks[g][m]
-            values = {"nmse": result.nmse[g, m], "excess_nmse": result.excess_nmse[g, m],
-                      "certificate": result.certificate[g, m], "q_rank": _numerical_rank(net.q)}
+            values = {
+                "nmse": result.nmse[g, m],
+                "excess_nmse": result.excess_nmse[g, m],
+                "certificate": result.certificate[g, m],
+                "q_rank": _numerical_rank(net.q),
+            }
             targets = range(runs) if name == "orthogonality" else [run_index]
             for r in targets:
                 for key, value in values.items():
@@ -115,15 +160,24 @@ def _collect(result: train.TrainResult, layout, settings, scale, seed) -> dict:
         for name in networks.VARIANTS:
             cell = per_cell[model][name]
             success = cell["excess_nmse"] <= SUCCESS_TOLERANCE
-            cells[model][name] = {**{k: v.tolist() for k, v in cell.items()},
-                                  "success_fraction": success.mean(axis=(0, 1)).tolist(),
-                                  "trace_nmse": traces[model][name].tolist()}
+            cells[model][name] = {
+                **{k: v.tolist() for k, v in cell.items()},
+                "success_fraction": success.mean(axis=(0, 1)).tolist(),
+                "trace_nmse": traces[model][name].tolist(),
+            }
     ls = result.least_squares_nmse.reshape(len(data.TARGET_MODELS), n_blocks)
-    return {"figure": FIGURE_ID, "scale": scale, "seed": seed, "settings": settings,
-            "success_tolerance": SUCCESS_TOLERANCE, "models": list(data.TARGET_MODELS),
-            "variants": list(networks.VARIANTS),
-            "least_squares_nmse": {m: ls[i].tolist() for i, m in enumerate(data.TARGET_MODELS)},
-            "trace_epochs": result.history_epochs.tolist(), "cells": cells}
+    return {
+        "figure": FIGURE_ID,
+        "scale": scale,
+        "seed": seed,
+        "settings": settings,
+        "success_tolerance": SUCCESS_TOLERANCE,
+        "models": list(data.TARGET_MODELS),
+        "variants": list(networks.VARIANTS),
+        "least_squares_nmse": {m: ls[i].tolist() for i, m in enumerate(data.TARGET_MODELS)},
+        "trace_epochs": result.history_epochs.tolist(),
+        "cells": cells,
+    }
 
 
 def plot(result: dict):
@@ -135,9 +189,14 @@ def plot(result: dict):
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4), sharey=True)
     for ax, model in zip(axes, result["models"]):
         for name in result["variants"]:
-            ax.plot(widths, result["cells"][model][name]["success_fraction"], marker="o",
-                    markersize=3.5, color=style.VARIANT_COLORS[name],
-                    label=style.VARIANT_LABELS[name])
+            ax.plot(
+                widths,
+                result["cells"][model][name]["success_fraction"],
+                marker="o",
+                markersize=3.5,
+                color=style.VARIANT_COLORS[name],
+                label=style.VARIANT_LABELS[name],
+            )
         ax.axvline(dim, **style.THEORY_LINE, label=f"k = d = {dim}")
         ax.set_title(style.MODEL_TITLES[model])
         ax.set_xlabel("hidden units k")

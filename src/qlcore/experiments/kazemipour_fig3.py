@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import style
-from .kazemipour_fig2 import run  # noqa: F401  (the same computation as Fig. 2)
+from qlcore.experiments.kazemipour_fig2 import run  # noqa: F401  (the same computation as Fig. 2)
+from qlcore.viz import style
 
 FIGURE_ID = "kazemipour-fig3"
 TITLE = "Average NMSE by data block for the planted models (Kazemipour et al., Fig. 3)"
@@ -24,16 +24,23 @@ def plot(result: dict):
     style.use()
     widths, dim = result["settings"]["widths"], result["settings"]["dim"]
     variants = result["variants"]
-    fig, axes = plt.subplots(len(PLANTED), len(variants), figsize=(11, 5.6), sharex=True,
-                             sharey=True)
+    fig, axes = plt.subplots(
+        len(PLANTED), len(variants), figsize=(11, 5.6), sharex=True, sharey=True
+    )
     for row, model in enumerate(PLANTED):
         for col, name in enumerate(variants):
             ax = axes[row, col]
             nmse = np.asarray(result["cells"][model][name]["nmse"])
             for block, block_nmse in enumerate(nmse):
-                ax.plot(widths, np.maximum(block_nmse.mean(axis=0), 1e-12),
-                        color=style.VARIANT_COLORS[name], alpha=0.35 + 0.13 * block,
-                        marker="o", markersize=2.5, label=f"data block {block + 1}")
+                ax.plot(
+                    widths,
+                    np.maximum(block_nmse.mean(axis=0), 1e-12),
+                    color=style.VARIANT_COLORS[name],
+                    alpha=0.35 + 0.13 * block,
+                    marker="o",
+                    markersize=2.5,
+                    label=f"data block {block + 1}",
+                )
             ax.axvline(dim, **style.THEORY_LINE)
             ax.set_yscale("log")
             ax.set_title(f"{style.MODEL_TITLES[model]}\n{style.VARIANT_LABELS[name]}", fontsize=9)

@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import data, style, train
-from . import check_scale
-from . import kazemipour_fig2
-from .kazemipour_fig2 import SCALE_SETTINGS, SUCCESS_TOLERANCE, build_workload
+from qlcore.experiments import check_scale
+from qlcore.experiments.kazemipour_fig2 import SCALE_SETTINGS, SUCCESS_TOLERANCE, build_workload
+from qlcore.model import data, train
+from qlcore.viz import style
 
 FIGURE_ID = "kazemipour-penalty-weight"
-DEPENDS_ON = kazemipour_fig2.DEPENDS_ON + ("experiments/kazemipour_fig2",)
-TITLE = "Orthogonality variant with Table 1's penalty weight and with the theorem's (Kazemipour et al.)"
-WEIGHTS = {"table-1": "γ = Σ y² (Table 1)", "theorem": "γ = 2·mean y² (Theorem 3.1(2) needs > mean y²)"}
+TITLE = (
+    "Orthogonality variant with Table 1's penalty weight and with the theorem's (Kazemipour et al.)"
+)
+WEIGHTS = {
+    "table-1": "γ = Σ y² (Table 1)",
+    "theorem": "γ = 2·mean y² (Theorem 3.1(2) needs > mean y²)",
+}
 THEOREM_FACTOR = 2.0
 
 
@@ -32,8 +36,9 @@ def _penalty_weight(rule: str, y: np.ndarray) -> float:
     return float(np.sum(y**2)) if rule == "table-1" else THEOREM_FACTOR * float(np.mean(y**2))
 
 
-def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
-        progress: bool | None = None) -> dict:
+def run(
+    scale: str = "paper", seed: int = 0, *, device: str = "cpu", progress: bool | None = None
+) -> dict:
     """Train the orthogonality variant of Fig. 2 with each penalty rule of :data:`WEIGHTS`.
 
     Returns a JSON-ready dict: settings, and per model and rule the ``excess_nmse`` (data sets,
@@ -44,28 +49,47 @@ def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
     datasets, students, _ = build_workload(settings, seed, variants=("orthogonality",))
     # one group per (rule, data set): the same starts, different penalty weights
     rules = list(WEIGHTS)
-    all_students = [[train.Student(s.network, gamma=_penalty_weight(rule, y), train_alpha=False)
-                     for s in group]
-                    for rule in rules for (_, y), group in zip(datasets, students)]
-    result = train.train_networks(datasets * len(rules), all_students, epochs=settings["epochs"],
-                                  lr=1e-3, dtype=settings["dtype"], device=device,
-                                  record_every=settings["record_every"],
-                                  compile=settings["compile"], progress=progress)
+    all_students = [
+        [train.Student(s.network, gamma=_penalty_weight(rule, y), train_alpha=False) for s in group]
+        for rule in rules
+        for (_, y), group in zip(datasets, students)
+    ]
+    result = train.train_networks(
+        datasets * len(rules),
+        all_students,
+        epochs=settings["epochs"],
+        lr=1e-3,
+        dtype=settings["dtype"],
+        device=device,
+        record_every=settings["record_every"],
+        compile=settings["compile"],
+        progress=progress,
+    )
     n_blocks = settings["n_datasets"]
     cells = {}
     for m_index, model in enumerate(data.TARGET_MODELS):
         cells[model] = {}
         for r_index, rule in enumerate(rules):
             first = r_index * len(datasets) + m_index * n_blocks
-            excess = result.excess_nmse[first:first + n_blocks]                 # (blocks, widths)
+            excess = result.excess_nmse[first : first + n_blocks]  # (blocks, widths)
             cells[model][rule] = {
                 "excess_nmse": excess.tolist(),
                 "success_fraction": (excess <= SUCCESS_TOLERANCE).mean(axis=0).tolist(),
-                "trace_excess_nmse": (result.history_nmse[:, first, :]
-                                      - result.least_squares_nmse[first]).T.tolist()}
-    return {"figure": FIGURE_ID, "scale": scale, "seed": seed, "settings": settings,
-            "success_tolerance": SUCCESS_TOLERANCE, "models": list(data.TARGET_MODELS),
-            "rules": rules, "trace_epochs": result.history_epochs.tolist(), "cells": cells}
+                "trace_excess_nmse": (
+                    result.history_nmse[:, first, :] - result.least_squares_nmse[first]
+                ).T.tolist(),
+            }
+    return {
+        "figure": FIGURE_ID,
+        "scale": scale,
+        "seed": seed,
+        "settings": settings,
+        "success_tolerance": SUCCESS_TOLERANCE,
+        "models": list(data.TARGET_MODELS),
+        "rules": rules,
+        "trace_epochs": result.history_epochs.tolist(),
+        "cells": cells,
+    }
 
 
 def plot(result: dict):
@@ -76,17 +100,29 @@ def plot(result: dict):
     widths, dim = result["settings"]["widths"], result["settings"]["dim"]
     epochs = np.asarray(result["trace_epochs"])
     at_d = widths.index(dim) if dim in widths else len(widths) - 1
-    styles = {"table-1": {"color": style.VARIANT_COLORS["orthogonality"], "linestyle": "-"},
-              "theorem": {"color": "#7d3c98", "linestyle": "--"}}
+    styles = {
+        "table-1": {"color": style.VARIANT_COLORS["orthogonality"], "linestyle": "-"},
+        "theorem": {"color": "#7d3c98", "linestyle": "--"},
+    }
     fig, axes = plt.subplots(2, 3, figsize=(11, 6.2))
     for col, model in enumerate(result["models"]):
         top, bottom = axes[0, col], axes[1, col]
         for rule in result["rules"]:
             cell = result["cells"][model][rule]
-            top.plot(widths, cell["success_fraction"], marker="o", markersize=3.5,
-                     label=WEIGHTS[rule], **styles[rule])
-            bottom.plot(epochs, np.maximum(cell["trace_excess_nmse"][at_d], 1e-12),
-                        label=WEIGHTS[rule], **styles[rule])
+            top.plot(
+                widths,
+                cell["success_fraction"],
+                marker="o",
+                markersize=3.5,
+                label=WEIGHTS[rule],
+                **styles[rule],
+            )
+            bottom.plot(
+                epochs,
+                np.maximum(cell["trace_excess_nmse"][at_d], 1e-12),
+                label=WEIGHTS[rule],
+                **styles[rule],
+            )
         top.axvline(dim, **style.THEORY_LINE)
         top.set_ylim(-0.03, 1.03)
         top.set_title(style.MODEL_TITLES[model])

@@ -7,8 +7,8 @@ the negative eigendirection of ``A - A*`` for a competing solution ``A``. That `
 before solving; the natural computable stand-in is the teacher's own direction ``w`` (on
 ``w^perp`` every ``A - A*`` is PSD). For each instance this experiment records
 
-* the exact verdict of :func:`qlcore.uniqueness.teacher_is_unique` (SDP, Clarabel);
-* ``F_1`` of ``pos(z_1..z_n)`` with ``z_k = sign(w . x_k) x_k`` (LP, :mod:`qlcore.cone_geometry`);
+* the exact verdict of :func:`qlcore.samples.uniqueness.teacher_is_unique` (SDP, Clarabel);
+* ``F_1`` of ``pos(z_1..z_n)`` with ``z_k = sign(w . x_k) x_k`` (LP, :mod:`qlcore.cones.geometry`);
 
 and the cone criterion's prediction "unique iff ``F_1 < n``", to say how often and where the two
 agree. The cone ``pos(z)`` is always proper, but it is *not* a uniformly chosen proper cone as in
@@ -20,19 +20,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import cone_geometry, cones, style, thresholds, uniqueness
-from ..sweep import default_cache_dir, run_sweep
-from . import check_scale
+from qlcore.cones import counts, geometry
+from qlcore.experiments import check_scale
+from qlcore.infra.sweep import default_cache_dir, run_sweep
+from qlcore.samples import thresholds, uniqueness
+from qlcore.viz import style
 
 FIGURE_ID = "sarao-cone-link"
 TITLE = "Rank-one teacher: extremal rays of the sign-corrected cone against SDP uniqueness"
-DEPENDS_ON = ("cone_geometry", "cones", "thresholds", "uniqueness", "_validate")
-# (qlcore.sweep caches each instance keyed by this module and DEPENDS_ON as well)
 
 SCALE_SETTINGS = {
     "quick": {"dims": [5], "n_over_d": [1.0, 1.6, 2.0, 2.4, 3.0, 4.0], "trials": 12},
-    "paper": {"dims": [6, 10], "n_over_d": [1.0, 1.4, 1.6, 1.8, 2.0, 2.2, 2.4, 2.7, 3.0, 3.5,
-                                           4.0], "trials": 100},
+    "paper": {
+        "dims": [6, 10],
+        "n_over_d": [1.0, 1.4, 1.6, 1.8, 2.0, 2.2, 2.4, 2.7, 3.0, 3.5, 4.0],
+        "trials": 100,
+    },
 }
 
 
@@ -42,40 +45,57 @@ def instance(dim: int, n_samples: int, seed: int) -> dict:
     teacher = rng.standard_normal(dim)
     x = rng.standard_normal((n_samples, dim))
     verdict = uniqueness.teacher_is_unique(x, np.outer(teacher, teacher), seed=seed)
-    rays = len(cone_geometry.extremal_rays(x * np.sign(x @ teacher)[:, None]))
+    rays = len(geometry.extremal_rays(x * np.sign(x @ teacher)[:, None]))
     return {"sdp_unique": bool(verdict.unique), "extremal_rays": rays}
 
 
 def run(scale: str, seed: int = 0, device: str = "cpu", progress: bool | None = None) -> dict:
     """For each ``d`` and ``n = round(ratio d)``: ``trials`` instances, run as one
-    :func:`qlcore.sweep.run_sweep` (local processes, or Dask with ``QLCORE_SCHEDULER``; each
+    :func:`qlcore.infra.sweep.run_sweep` (local processes, or Dask with ``QLCORE_SCHEDULER``; each
     instance cached on disk, so an interrupted run resumes). ``device`` is unused."""
     settings = SCALE_SETTINGS[check_scale(scale)]
-    grid = [(d, n) for d in settings["dims"]
-            for n in sorted({max(2, round(r * d)) for r in settings["n_over_d"]})]
+    grid = [
+        (d, n)
+        for d in settings["dims"]
+        for n in sorted({max(2, round(r * d)) for r in settings["n_over_d"]})
+    ]
     seeds = np.random.SeedSequence(seed).generate_state(len(grid) * settings["trials"])
-    points = [{"dim": d, "n_samples": n, "seed": int(seeds[i * settings["trials"] + t])}
-              for i, (d, n) in enumerate(grid) for t in range(settings["trials"])]
-    outcomes = run_sweep(instance, points, cache_dir=default_cache_dir(),
-                         progress=progress is not False, description=FIGURE_ID)
+    points = [
+        {"dim": d, "n_samples": n, "seed": int(seeds[i * settings["trials"] + t])}
+        for i, (d, n) in enumerate(grid)
+        for t in range(settings["trials"])
+    ]
+    outcomes = run_sweep(
+        instance,
+        points,
+        cache_dir=default_cache_dir(),
+        progress=progress is not False,
+        description=FIGURE_ID,
+    )
     rows = []
     for i, (d, n) in enumerate(grid):
-        runs = outcomes[i * settings["trials"]:(i + 1) * settings["trials"]]
+        runs = outcomes[i * settings["trials"] : (i + 1) * settings["trials"]]
         sdp = np.array([r["sdp_unique"] for r in runs])
         rays = np.array([r["extremal_rays"] for r in runs])
         cone_says_unique = rays < n
-        rows.append({
-            "d": d, "n": n, "trials": len(runs),
-            "p_sdp_unique": float(sdp.mean()),
-            "p_cone_unique": float(cone_says_unique.mean()),
-            "agreement": float((sdp == cone_says_unique).mean()),
-            "sdp_unique_cone_not": int((sdp & ~cone_says_unique).sum()),
-            "cone_unique_sdp_not": int((~sdp & cone_says_unique).sum()),
-            "mean_ray_fraction": float((rays / n).mean()),
-            "mean_ray_fraction_se": float((rays / n).std(ddof=1) / np.sqrt(len(runs))),
-            "cover_efron_ray_fraction": float(cones.expected_faces(n, d, 1) / n) if n > 1 else 1.0,
-            "n_critical": thresholds.n_critical(d, 1),
-        })
+        rows.append(
+            {
+                "d": d,
+                "n": n,
+                "trials": len(runs),
+                "p_sdp_unique": float(sdp.mean()),
+                "p_cone_unique": float(cone_says_unique.mean()),
+                "agreement": float((sdp == cone_says_unique).mean()),
+                "sdp_unique_cone_not": int((sdp & ~cone_says_unique).sum()),
+                "cone_unique_sdp_not": int((~sdp & cone_says_unique).sum()),
+                "mean_ray_fraction": float((rays / n).mean()),
+                "mean_ray_fraction_se": float((rays / n).std(ddof=1) / np.sqrt(len(runs))),
+                "cover_efron_ray_fraction": float(counts.expected_faces(n, d, 1) / n)
+                if n > 1
+                else 1.0,
+                "n_critical": thresholds.n_critical(d, 1),
+            }
+        )
     return {"figure": FIGURE_ID, "scale": scale, "seed": seed, "settings": settings, "rows": rows}
 
 
@@ -91,15 +111,32 @@ def plot(result: dict):
     for colour, d in zip(colours, dims):
         rows = [r for r in result["rows"] if r["d"] == d]
         ratio = np.array([r["n"] for r in rows]) / d
-        axes[0].plot(ratio, [r["p_sdp_unique"] for r in rows], "o-", color=colour,
-                     label=f"SDP, d = {d}")
-        axes[0].plot(ratio, [r["p_cone_unique"] for r in rows], "s--", color=colour, mfc="none",
-                     label=f"cone: F₁ < n, d = {d}")
-        axes[1].errorbar(ratio, [r["mean_ray_fraction"] for r in rows],
-                         [r["mean_ray_fraction_se"] for r in rows], fmt="o", color=colour,
-                         label=f"sign(w·x) cone, d = {d}")
-        axes[1].plot(ratio, [r["cover_efron_ray_fraction"] for r in rows], "-", color=colour,
-                     label=f"Cover–Efron E[F₁|proper]/n, d = {d}")
+        axes[0].plot(
+            ratio, [r["p_sdp_unique"] for r in rows], "o-", color=colour, label=f"SDP, d = {d}"
+        )
+        axes[0].plot(
+            ratio,
+            [r["p_cone_unique"] for r in rows],
+            "s--",
+            color=colour,
+            mfc="none",
+            label=f"cone: F₁ < n, d = {d}",
+        )
+        axes[1].errorbar(
+            ratio,
+            [r["mean_ray_fraction"] for r in rows],
+            [r["mean_ray_fraction_se"] for r in rows],
+            fmt="o",
+            color=colour,
+            label=f"sign(w·x) cone, d = {d}",
+        )
+        axes[1].plot(
+            ratio,
+            [r["cover_efron_ray_fraction"] for r in rows],
+            "-",
+            color=colour,
+            label=f"Cover–Efron E[F₁|proper]/n, d = {d}",
+        )
     for ax in axes:
         ax.axvline(2, **style.THEORY_LINE)
         ax.set_xlabel("α = n / d")

@@ -4,18 +4,18 @@ The paper's panels show teachers with ``m* < d`` (first two, ``t^-2`` decay with
 (26) dotted) and ``m* >= d`` (last two, exponential decay). Its ``d``, ``m*`` and teacher type are
 not recovered (MATH_NOTES.md §1.14); we take Gaussian teachers (``w_i* ~ N(0, I)``,
 ``A* = W* W*^T / m*``) with ``m* = 1, d/2, d, 2d`` and several ``d``. Every curve is the eigenvalue
-ODE (20) (Theorem 5.2), in the book's time normalisation (:mod:`qlcore.dynamics`).
+ODE (20) (Theorem 5.2), in the book's time normalisation (:mod:`qlcore.dynamics.flows`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .. import dynamics, style
-from . import check_scale
+from qlcore.dynamics import flows
+from qlcore.experiments import check_scale
+from qlcore.viz import style
 
 FIGURE_ID = "sarao-fig2"
-DEPENDS_ON = ("dynamics", "_validate")
 TITLE = "Population loss against time in four regimes (Sarao Mannelli et al., Fig. 2)"
 PANELS = (("m* = 1", 1, 0), ("m* = d/2", 0, 0.5), ("m* = d", 0, 1.0), ("m* = 2d", 0, 2.0))
 """Panel label and teacher width ``m* = constant + fraction * d``."""
@@ -32,14 +32,16 @@ def teacher_width(panel: int, dim: int) -> int:
     return int(constant + round(fraction * dim))
 
 
-def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
-        progress: bool | None = None) -> dict:
+def run(
+    scale: str = "paper", seed: int = 0, *, device: str = "cpu", progress: bool | None = None
+) -> dict:
     """``E(t)`` for each panel, ``d`` and teacher draw, with the asymptotic prediction: the
     ``t^-2`` constant (26) for a rank-deficient teacher, the rate ``kappa_min`` of (28) for a
     full-rank one. ``device`` must be ``"cpu"`` (the ODEs run in SciPy); ``progress`` is unused."""
     if device != "cpu":
-        raise ValueError(f"{FIGURE_ID} integrates ODEs with SciPy on the CPU; got "
-                         f"device={device!r}")
+        raise ValueError(
+            f"{FIGURE_ID} integrates ODEs with SciPy on the CPU; got device={device!r}"
+        )
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     t = np.r_[0.0, np.geomspace(settings["t_min"], settings["t_max"], settings["n_times"])]
     panels = []
@@ -48,41 +50,40 @@ def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
         for dim in settings["dims"]:
             width = teacher_width(p, dim)
             for draw in range(settings["teachers"]):
-                teacher = dynamics.gaussian_teacher(dim, width,
-                                                    np.random.default_rng([seed, p, dim, draw]))
+                teacher = flows.gaussian_teacher(
+                    dim, width, np.random.default_rng([seed, p, dim, draw])
+                )
                 rank = int(np.sum(teacher.eigenvalues > 0))
-                curve = {"dim": dim, "teacher_width": width, "teacher_rank": rank, "draw": draw,
-                         "teacher_eigenvalues": teacher.eigenvalues.tolist(),
-                         "loss": dynamics.population_loss_curve(teacher.eigenvalues, t).tolist()}
+                curve = {
+                    "dim": dim,
+                    "teacher_width": width,
+                    "teacher_rank": rank,
+                    "draw": draw,
+                    "teacher_eigenvalues": teacher.eigenvalues.tolist(),
+                    "loss": flows.population_loss_curve(teacher.eigenvalues, t).tolist(),
+                }
                 if rank < dim:
-                    curve["t2_constant"] = dynamics.t2_constant(dim, rank)
+                    curve["t2_constant"] = flows.t2_constant(dim, rank)
                 else:
-                    curve["kappa_min"] = dynamics.linearised_rate(teacher.eigenvalues)
+                    curve["kappa_min"] = flows.linearised_rate(teacher.eigenvalues)
                 curves.append(curve)
         panels.append({"label": label, "curves": curves})
-    return {"figure": FIGURE_ID, "scale": scale, "seed": seed, "settings": settings,
-            "t": t.tolist(), "panels": panels}
-
-
-def exponential_reference(t, loss, rate: float, level: float = 1e-16):
-    """``(t_window, E(t_k) e^{-rate (t - t_k)})`` on ``[t_k / 2, 2 t_k]``, where ``t_k`` is the
-    first time with ``0 < E < level``: a line with the predicted slope, matched deep in the tail.
-    ``None`` if ``E`` never falls below ``level``."""
-    t, loss = np.asarray(t), np.asarray(loss)
-    below = (t > 0) & (loss < level)
-    if not np.any(below):
-        return None
-    k = int(np.argmax(below))
-    window = (t >= t[k] / 2) & (t <= t[k] * 2)
-    return t[window], loss[k] * np.exp(-rate * (t[window] - t[k]))
+    return {
+        "figure": FIGURE_ID,
+        "scale": scale,
+        "seed": seed,
+        "settings": settings,
+        "t": t.tolist(),
+        "panels": panels,
+    }
 
 
 def plot(result: dict):
     """Four log-log panels of ``E(t)``, one colour per ``d``; dotted: ``C t^-2`` (26) in the
     rank-deficient panels, ``E(t_r) e^{-2 kappa_min (t - t_r)}`` (slope from (28), matched where
     ``E`` first falls below ``1e-16``, deep in the exponential tail) in the full-rank ones
-    (:func:`exponential_reference`). Values below ``1e-25`` (the solver's absolute tolerance
-    makes them noise) are not drawn."""
+    (:func:`qlcore.dynamics.flows.exponential_reference`). Values below ``1e-25`` (the solver's
+    absolute tolerance makes them noise) are not drawn."""
     import matplotlib.pyplot as plt
 
     style.use()
@@ -95,17 +96,33 @@ def plot(result: dict):
             loss = np.asarray(curve["loss"])
             shown = (t > 0) & (loss > 1e-25)
             first = curve["draw"] == 0
-            ax.plot(t[shown], loss[shown], color=colors[curve["dim"]], lw=1.3,
-                    label=f"d = {curve['dim']}" if first else None)
+            ax.plot(
+                t[shown],
+                loss[shown],
+                color=colors[curve["dim"]],
+                lw=1.3,
+                label=f"d = {curve['dim']}" if first else None,
+            )
             if not first:
                 continue
             if "t2_constant" in curve:
                 late = t > 1e-1
-                ax.plot(t[late], curve["t2_constant"] / t[late] ** 2, color="black", ls=":",
-                        lw=1.2, label="(26): C t⁻²" if curve["dim"] == dims[0] else None)
-            elif (reference := exponential_reference(t, loss, 2 * curve["kappa_min"])):
-                ax.plot(*reference, color="black", ls=":", lw=1.2,
-                        label="slope of (28)" if curve["dim"] == dims[0] else None)
+                ax.plot(
+                    t[late],
+                    curve["t2_constant"] / t[late] ** 2,
+                    color="black",
+                    ls=":",
+                    lw=1.2,
+                    label="(26): C t⁻²" if curve["dim"] == dims[0] else None,
+                )
+            elif reference := flows.exponential_reference(t, loss, 2 * curve["kappa_min"]):
+                ax.plot(
+                    *reference,
+                    color="black",
+                    ls=":",
+                    lw=1.2,
+                    label="slope of (28)" if curve["dim"] == dims[0] else None,
+                )
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_ylim(1e-20, 1e3)

@@ -14,25 +14,39 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dynamics, lotka_volterra, style
-from . import check_scale
+from qlcore.dynamics import flows, lotka_volterra
+from qlcore.experiments import check_scale
+from qlcore.viz import style
 
 FIGURE_ID = "sarao-fig3"
-DEPENDS_ON = ("dynamics", "lotka_volterra", "moments", "_validate")
-TITLE = ("Training and population loss of GD for m* = 1 around n = 2d "
-         "(Sarao Mannelli et al., Fig. 3)")
+TITLE = (
+    "Training and population loss of GD for m* = 1 around n = 2d (Sarao Mannelli et al., Fig. 3)"
+)
 DIM = 10
 
 SCALE_SETTINGS = {
-    "quick": {"dim": DIM, "samples": [10, 19, 30, 60], "datasets": 2, "step_size": 0.005,
-              "t_max": 50.0, "n_records": 40},
-    "paper": {"dim": DIM, "samples": [10, 14, 18, 22, 26, 30, 40, 60], "datasets": 10,
-              "step_size": 0.005, "t_max": 1000.0, "n_records": 80},
+    "quick": {
+        "dim": DIM,
+        "samples": [10, 19, 30, 60],
+        "datasets": 2,
+        "step_size": 0.005,
+        "t_max": 50.0,
+        "n_records": 40,
+    },
+    "paper": {
+        "dim": DIM,
+        "samples": [10, 14, 18, 22, 26, 30, 40, 60],
+        "datasets": 10,
+        "step_size": 0.005,
+        "t_max": 1000.0,
+        "n_records": 80,
+    },
 }
 
 
-def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
-        progress: bool | None = None) -> dict:
+def run(
+    scale: str = "paper", seed: int = 0, *, device: str = "cpu", progress: bool | None = None
+) -> dict:
     """GD on the weights (width ``d``, ``A(0) = I``) for every ``n`` and data set, all runs
     together; returns the losses per ``n`` (data sets x recorded times) and the reference
     curves. ``device`` must be ``"cpu"`` (NumPy); ``progress`` is unused."""
@@ -40,22 +54,35 @@ def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
         raise ValueError(f"{FIGURE_ID} runs in NumPy on the CPU; got device={device!r}")
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     dim, samples, datasets = settings["dim"], settings["samples"], settings["datasets"]
-    teacher = dynamics.orthonormal_teacher(dim, 1, np.random.default_rng([seed, 0]))
+    teacher = flows.orthonormal_teacher(dim, 1, np.random.default_rng([seed, 0]))
     rng = np.random.default_rng([seed, 1])
     inputs = [rng.standard_normal((n, dim)) for n in samples for _ in range(datasets)]
-    runs = dynamics.train_student_weights(
-        teacher.matrix, width=dim, step_size=settings["step_size"], t_max=settings["t_max"],
-        inputs=inputs, init="identity", seed=seed, n_records=settings["n_records"])
+    runs = flows.train_student_weights(
+        teacher.matrix,
+        width=dim,
+        step_size=settings["step_size"],
+        t_max=settings["t_max"],
+        inputs=inputs,
+        init="identity",
+        seed=seed,
+        n_records=settings["n_records"],
+    )
     shape = (len(samples), datasets, runs.t.size)
     t_flow = runs.t[runs.t > 0]
     orthogonal = lotka_volterra.OrthogonalTeacherFlow(dim, 1, 1.0)
-    return {"figure": FIGURE_ID, "scale": scale, "seed": seed, "settings": settings,
-            "threshold": 2 * dim - 1, "t": runs.t.tolist(),
-            "training_loss": runs.training_loss.reshape(shape).tolist(),
-            "population_loss": runs.population_loss.reshape(shape).tolist(),
-            "flow_t": t_flow.tolist(),
-            "flow_loss": dynamics.population_loss_curve(teacher.eigenvalues, t_flow).tolist(),
-            "loss_27": orthogonal.loss_27(t_flow).tolist()}
+    return {
+        "figure": FIGURE_ID,
+        "scale": scale,
+        "seed": seed,
+        "settings": settings,
+        "threshold": 2 * dim - 1,
+        "t": runs.t.tolist(),
+        "training_loss": runs.training_loss.reshape(shape).tolist(),
+        "population_loss": runs.population_loss.reshape(shape).tolist(),
+        "flow_t": t_flow.tolist(),
+        "flow_loss": flows.population_loss_curve(teacher.eigenvalues, t_flow).tolist(),
+        "loss_27": orthogonal.loss_27(t_flow).tolist(),
+    }
 
 
 def plot(result: dict):
@@ -68,21 +95,37 @@ def plot(result: dict):
     samples = result["settings"]["samples"]
     colors = plt.cm.coolwarm(np.linspace(0, 1, len(samples)))
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
-    for ax, key, title in zip(axes, ("training_loss", "population_loss"),
-                              ("training loss $E_n$", "population loss $E$")):
+    for ax, key, title in zip(
+        axes, ("training_loss", "population_loss"), ("training loss $E_n$", "population loss $E$")
+    ):
         for color, n, losses in zip(colors, samples, result[key]):
             median = np.median(np.asarray(losses), axis=0)
             ax.plot(t[1:], np.maximum(median[1:], 1e-300), color=color, lw=1.3, label=f"n = {n}")
-        ax.plot(result["flow_t"], result["flow_loss"], color="black", ls="--", lw=1.2,
-                label="population flow (8)")
-        ax.plot(result["flow_t"], result["loss_27"], color="black", ls=":", lw=1.2,
-                label="reading of (27)")
+        ax.plot(
+            result["flow_t"],
+            result["flow_loss"],
+            color="black",
+            ls="--",
+            lw=1.2,
+            label="population flow (8)",
+        )
+        ax.plot(
+            result["flow_t"],
+            result["loss_27"],
+            color="black",
+            ls=":",
+            lw=1.2,
+            label="reading of (27)",
+        )
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_ylim(1e-12, 1e2)
         ax.set_xlabel("t")
-        ax.set_title(f"{title}, d = {result['settings']['dim']}, m* = 1, n_c = 2d - 1 = "
-                     f"{result['threshold']}", fontsize=9)
+        ax.set_title(
+            f"{title}, d = {result['settings']['dim']}, m* = 1, n_c = 2d - 1 = "
+            f"{result['threshold']}",
+            fontsize=9,
+        )
     axes[0].set_ylabel("median over data sets")
     axes[1].legend(fontsize=7, ncol=2, loc="lower left")
     fig.tight_layout()

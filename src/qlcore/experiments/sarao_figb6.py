@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import style
-from ..lotka_volterra import OrthogonalTeacherFlow
-from . import check_scale
+from qlcore.dynamics.lotka_volterra import OrthogonalTeacherFlow
+from qlcore.experiments import check_scale
+from qlcore.viz import style
 
 FIGURE_ID = "sarao-figb6"
-DEPENDS_ON = ("lotka_volterra", "dynamics", "_validate")
-TITLE = "Orthogonal teacher: Lotka-Volterra phase portrait and regimes (Sarao Mannelli et al., " \
-        "Figs. B.6-B.7)"
+TITLE = (
+    "Orthogonal teacher: Lotka-Volterra phase portrait and regimes (Sarao Mannelli et al., "
+    "Figs. B.6-B.7)"
+)
 PORTRAIT = {"dim": 10, "rank": 2, "eigenvalue": 1.0}
 REGIMES = {"dim": 100, "rank": 2, "eigenvalue": 1.0}
 STARTS = [(1.0, 1.0), (0.05, 1.0), (1.2, 0.6), (0.3, 0.02), (0.01, 0.25), (1.2, 0.05)]
@@ -27,13 +28,15 @@ STARTS = [(1.0, 1.0), (0.05, 1.0), (1.2, 0.6), (0.3, 0.02), (0.01, 0.25), (1.2, 
 SCALE_SETTINGS = {"quick": {"grid": 15, "n_times": 200}, "paper": {"grid": 25, "n_times": 600}}
 
 
-def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
-        progress: bool | None = None) -> dict:
+def run(
+    scale: str = "paper", seed: int = 0, *, device: str = "cpu", progress: bool | None = None
+) -> dict:
     """Vector field, fixed points and trajectories of the portrait system; exact and approximate
     time courses of the regime system. Deterministic: ``seed`` is recorded only."""
     if device != "cpu":
-        raise ValueError(f"{FIGURE_ID} integrates ODEs with SciPy on the CPU; got "
-                         f"device={device!r}")
+        raise ValueError(
+            f"{FIGURE_ID} integrates ODEs with SciPy on the CPU; got device={device!r}"
+        )
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     portrait = OrthogonalTeacherFlow(**PORTRAIT)
     lam_grid = np.linspace(0.0, 1.25, settings["grid"])
@@ -46,19 +49,42 @@ def run(scale: str = "paper", seed: int = 0, *, device: str = "cpu",
     exact = regimes.solve(t)
     times = regimes.regime_times()
     return {
-        "figure": FIGURE_ID, "scale": scale, "seed": seed, "settings": settings,
-        "portrait": {**PORTRAIT, "lam_grid": lam_grid.tolist(), "mu_grid": mu_grid.tolist(),
-                     "dlam": dlam.tolist(), "dmu": dmu.tolist(),
-                     "paths": [{"lam": p.lam.tolist(), "mu": p.mu.tolist()} for p in paths],
-                     "fixed_points": [{"lam": f.lam, "mu": f.mu, "kind": f.kind,
-                                       "jacobian_eigenvalues": list(f.jacobian_eigenvalues)}
-                                      for f in portrait.fixed_points()]},
-        "regimes": {**REGIMES, "t": t.tolist(), "lam": exact.lam.tolist(),
-                    "mu": exact.mu.tolist(), "loss": exact.loss.tolist(),
-                    "mu_b3": regimes.mu_b3(t).tolist(), "lam_b5": regimes.lam_b5(t).tolist(),
-                    "lam_b5_rate4": regimes.lam_b5(t, rate=4.0 * regimes.eigenvalue).tolist(),
-                    "loss_27": regimes.loss_27(t).tolist(), "t1_b4": regimes.t1_b4(),
-                    "t_min": times.t_min, "t_half": times.t_half}}
+        "figure": FIGURE_ID,
+        "scale": scale,
+        "seed": seed,
+        "settings": settings,
+        "portrait": {
+            **PORTRAIT,
+            "lam_grid": lam_grid.tolist(),
+            "mu_grid": mu_grid.tolist(),
+            "dlam": dlam.tolist(),
+            "dmu": dmu.tolist(),
+            "paths": [{"lam": p.lam.tolist(), "mu": p.mu.tolist()} for p in paths],
+            "fixed_points": [
+                {
+                    "lam": f.lam,
+                    "mu": f.mu,
+                    "kind": f.kind,
+                    "jacobian_eigenvalues": list(f.jacobian_eigenvalues),
+                }
+                for f in portrait.fixed_points()
+            ],
+        },
+        "regimes": {
+            **REGIMES,
+            "t": t.tolist(),
+            "lam": exact.lam.tolist(),
+            "mu": exact.mu.tolist(),
+            "loss": exact.loss.tolist(),
+            "mu_b3": regimes.mu_b3(t).tolist(),
+            "lam_b5": regimes.lam_b5(t).tolist(),
+            "lam_b5_rate4": regimes.lam_b5(t, rate=4.0 * regimes.eigenvalue).tolist(),
+            "loss_27": regimes.loss_27(t).tolist(),
+            "t1_b4": regimes.t1_b4(),
+            "t_min": times.t_min,
+            "t_half": times.t_half,
+        },
+    }
 
 
 def plot(result: dict):
@@ -69,18 +95,38 @@ def plot(result: dict):
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.9))
     portrait = result["portrait"]
     ax = axes[0]
-    ax.streamplot(np.asarray(portrait["lam_grid"]), np.asarray(portrait["mu_grid"]),
-                  np.asarray(portrait["dlam"]), np.asarray(portrait["dmu"]), color="0.7",
-                  density=0.9, linewidth=0.7, arrowsize=0.8)
+    ax.streamplot(
+        np.asarray(portrait["lam_grid"]),
+        np.asarray(portrait["mu_grid"]),
+        np.asarray(portrait["dlam"]),
+        np.asarray(portrait["dmu"]),
+        color="0.7",
+        density=0.9,
+        linewidth=0.7,
+        arrowsize=0.8,
+    )
     for k, path in enumerate(portrait["paths"]):
-        ax.plot(path["lam"], path["mu"], color="#2471a3" if k else "#c0392b", lw=1.5 if k else 2,
-                label="from A(0) = I" if k == 0 else None)
+        ax.plot(
+            path["lam"],
+            path["mu"],
+            color="#2471a3" if k else "#c0392b",
+            lw=1.5 if k else 2,
+            label="from A(0) = I" if k == 0 else None,
+        )
     markers = {"unstable node": ("o", "white"), "saddle": ("s", "orange")}
     for point in portrait["fixed_points"]:
         marker, face = markers.get(point["kind"], ("*", "black"))
-        ax.plot(point["lam"], point["mu"], marker=marker, markersize=9 if marker != "*" else 14,
-                markerfacecolor=face, markeredgecolor="black", ls="none", clip_on=False,
-                label=point["kind"].split(" (")[0])
+        ax.plot(
+            point["lam"],
+            point["mu"],
+            marker=marker,
+            markersize=9 if marker != "*" else 14,
+            markerfacecolor=face,
+            markeredgecolor="black",
+            ls="none",
+            clip_on=False,
+            label=point["kind"].split(" (")[0],
+        )
     ax.set_xlim(0, 1.25)
     ax.set_ylim(0, 1.05)
     ax.set_xlabel("informative λ")
@@ -99,12 +145,22 @@ def plot(result: dict):
     ax.plot(t, series("mu"), color="#2471a3", label="μ exact")
     ax.plot(t, series("mu_b3"), color="#2471a3", ls=":", label="μ (B.3)")
     after = t >= regimes["t1_b4"]
-    ax.plot(t[after], series("lam_b5")[after], color="#c0392b", ls=":",
-            label="λ (B.5), rate 2(m*+2)λ*")
-    ax.plot(t[after], series("lam_b5_rate4")[after], color="#c0392b", ls="--", lw=1,
-            label="λ logistic, rate 4λ*")
-    for key, name, height in (("t1_b4", "t₁ (B.4)", 1.6), ("t_min", "t_min", 0.01),
-                              ("t_half", "t_half", 1.6)):
+    ax.plot(
+        t[after], series("lam_b5")[after], color="#c0392b", ls=":", label="λ (B.5), rate 2(m*+2)λ*"
+    )
+    ax.plot(
+        t[after],
+        series("lam_b5_rate4")[after],
+        color="#c0392b",
+        ls="--",
+        lw=1,
+        label="λ logistic, rate 4λ*",
+    )
+    for key, name, height in (
+        ("t1_b4", "t₁ (B.4)", 1.6),
+        ("t_min", "t_min", 0.01),
+        ("t_half", "t_half", 1.6),
+    ):
         ax.axvline(regimes[key], color="0.5", lw=0.8, ls="-." if key == "t1_b4" else "-")
         ax.text(regimes[key], height, name, rotation=90, fontsize=7, ha="right", va="top")
     ax.set_xscale("log")

@@ -1,24 +1,25 @@
 """How many samples make the teacher the only zero-loss matrix? Exact SDP verdicts against eq. 13.
 
 Sarao Mannelli et al. eqs. 10-14 (MATH_NOTES.md §1.4-1.5). For a teacher ``A*`` of width ``m*``
-and ``n`` Gaussian inputs, :func:`qlcore.uniqueness.teacher_is_unique` decides exactly whether
-``S = {A >= 0 : x_k^T A x_k = x_k^T A* x_k}`` is ``{A*}`` (dual certificate or a second PSD point,
-both checked in float64). The probability that it is, against ``n``, crosses over at the
-threshold ``n_c`` of eq. 13 (:func:`qlcore.thresholds.n_critical`) and sharpens as ``d`` grows.
+and ``n`` Gaussian inputs, :func:`qlcore.samples.uniqueness.teacher_is_unique` decides exactly
+whether ``S = {A >= 0 : x_k^T A x_k = x_k^T A* x_k}`` is ``{A*}`` (dual certificate or a second PSD
+point, both checked in float64). The probability that it is, against ``n``, crosses over at the
+threshold ``n_c`` of eq. 13 (:func:`qlcore.samples.thresholds.n_critical`) and sharpens as ``d``
+grows.
 
 **One threshold per instance.** Instance ``t`` draws its teacher and a sequence of inputs from
-:func:`qlcore.teacher_student.make_data` with seed ``[seed, t]``, the same instances as
-:func:`qlcore.uniqueness.uniqueness_probability`; its data sets are nested in ``n``, and adding a
-sample can only shrink ``S``, so the verdict is monotone in ``n`` and the instance has one
+:func:`qlcore.samples.teacher_student.make_data` with seed ``[seed, t]``, the same instances as
+:func:`qlcore.samples.uniqueness.uniqueness_probability`; its data sets are nested in ``n``, and
+adding a sample can only shrink ``S``, so the verdict is monotone in ``n`` and the instance has one
 threshold ``n*``: the smallest ``n`` with ``S = {A*}``. It lies in ``[d, d(d+1)/2]``: below ``d``
 the inputs do not span ``R^d`` (``S`` is unbounded), and from ``d(d+1)/2`` on the measurements
 determine every symmetric matrix. :func:`instance_threshold` finds it by a search that starts at
 ``n_c``, gallops outwards and bisects (a handful of SDPs instead of one per ``n``). The fraction
 unique at every ``n`` is then the fraction of instances with ``n* <= n``, with a Wilson score
 interval (:func:`wilson_interval`); the points at different ``n`` share instances, so their errors
-are correlated. Instances whose SDP fails (:class:`qlcore.uniqueness.SolverFailure`) are counted
-and left out. All instances run as one :func:`qlcore.sweep.run_sweep` (cached per instance,
-resumable, on a Dask cluster with ``QLCORE_SCHEDULER``).
+are correlated. Instances whose SDP fails (:class:`qlcore.samples.uniqueness.SolverFailure`) are
+counted and left out. All instances run as one :func:`qlcore.infra.sweep.run_sweep` (cached per
+instance, resumable, on a Dask cluster with ``QLCORE_SCHEDULER``).
 
 The paper does not report these curves (its Fig. 1 uses gradient descent); MATH_NOTES.md §1.4-1.5
 quotes our earlier 20-instance checks at ``(d, m*) = (10, 1), (8, 2), (8, 3)``.
@@ -28,22 +29,33 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import style, thresholds, uniqueness
-from ..sweep import default_cache_dir, run_sweep
-from ..teacher_student import make_data
-from . import check_scale
+from qlcore.experiments import check_scale
+from qlcore.infra.sweep import default_cache_dir, run_sweep
+from qlcore.samples import thresholds, uniqueness
+from qlcore.samples.teacher_student import make_data
+from qlcore.viz import style
 
 FIGURE_ID = "sarao-uniqueness"
 TITLE = "Probability that the teacher is the only zero-loss PSD matrix, against n (eq. 13)"
-DEPENDS_ON = ("uniqueness", "teacher_student", "dynamics", "moments", "thresholds", "_validate")
 TEACHER = "gaussian"
 Z_95 = 1.959963984540054
 
 # [d, m*, instances]; fewer instances where one costs seconds (d = 30: a few SDPs of ~1 s each)
 SCALE_SETTINGS = {
     "quick": {"configs": [[4, 1, 24], [12, 1, 24], [6, 2, 24]]},
-    "paper": {"configs": [[5, 1, 400], [10, 1, 400], [20, 1, 200], [30, 1, 100], [10, 2, 400],
-                          [20, 2, 200], [30, 2, 50], [10, 3, 400], [20, 3, 100]]},
+    "paper": {
+        "configs": [
+            [5, 1, 400],
+            [10, 1, 400],
+            [20, 1, 200],
+            [30, 1, 100],
+            [10, 2, 400],
+            [20, 2, 200],
+            [30, 2, 50],
+            [10, 3, 400],
+            [20, 3, 100],
+        ]
+    },
 }
 
 
@@ -53,30 +65,29 @@ def instance_threshold(dim: int, m_star: int, trial: int, seed: int) -> dict:
     Returns ``{"threshold": n*, "probes": {n: unique}}`` (``probes``: every SDP verdict computed,
     keys as strings for JSON), or ``{"threshold": None, "failed_at": n, ...}`` if the SDP failed.
     """
-    low, high = dim - 1, dim * (dim + 1) // 2    # known: not unique at `low`, unique at `high`
+    low, high = dim - 1, dim * (dim + 1) // 2  # known: not unique at `low`, unique at `high`
     data = make_data(dim, m_star, high, TEACHER, seed=[seed, trial])
     probes: dict[str, bool] = {}
     attempt = [None]
 
     def unique(n: int) -> bool:
         attempt[0] = n
-        probes[str(n)] = bool(uniqueness.teacher_is_unique(data.x[:n],
-                                                            data.teacher_matrix).unique)
+        probes[str(n)] = bool(uniqueness.teacher_is_unique(data.x[:n], data.teacher_matrix).unique)
         return probes[str(n)]
 
     guess, jump = min(max(thresholds.n_critical(dim, m_star), low + 1), high), 1
     try:
         if guess < high and unique(guess):
             high = guess
-            while high - jump > low and unique(high - jump):   # gallop down
+            while high - jump > low and unique(high - jump):  # gallop down
                 high, jump = high - jump, 2 * jump
             low = max(low, high - jump)
         elif guess < high:
             low = guess
-            while low + jump < high and not unique(low + jump):   # gallop up
+            while low + jump < high and not unique(low + jump):  # gallop up
                 low, jump = low + jump, 2 * jump
             high = min(high, low + jump)
-        while high - low > 1:                                    # bisect
+        while high - low > 1:  # bisect
             middle = (low + high) // 2
             low, high = (low, middle) if unique(middle) else (middle, high)
     except uniqueness.SolverFailure:
@@ -108,19 +119,32 @@ def summarise(dim: int, m_star: int, outcomes: list[dict]) -> dict:
     found = np.array([o["threshold"] for o in outcomes if o["threshold"] is not None])
     n_c = thresholds.n_critical(dim, m_star)
     if found.size == 0:
-        return {"d": dim, "m_star": m_star, "n_critical": n_c, "n_failed": len(outcomes),
-                "thresholds": []}
+        return {
+            "d": dim,
+            "m_star": m_star,
+            "n_critical": n_c,
+            "n_failed": len(outcomes),
+            "thresholds": [],
+        }
     n_values = np.arange(dim - 1, max(found.max(), n_c) + 2)
     unique = np.array([(found <= n).sum() for n in n_values])
     low, high = wilson_interval(unique, found.size)
     std = float(found.std(ddof=1)) if found.size > 1 else 0.0
     return {
-        "d": dim, "m_star": m_star, "n_critical": n_c,
-        "n_failed": len(outcomes) - int(found.size), "n_instances": int(found.size),
-        "thresholds": found.tolist(), "n_values": n_values.tolist(),
-        "fraction": (unique / found.size).tolist(), "lower": low.tolist(), "upper": high.tolist(),
+        "d": dim,
+        "m_star": m_star,
+        "n_critical": n_c,
+        "n_failed": len(outcomes) - int(found.size),
+        "n_instances": int(found.size),
+        "thresholds": found.tolist(),
+        "n_values": n_values.tolist(),
+        "fraction": (unique / found.size).tolist(),
+        "lower": low.tolist(),
+        "upper": high.tolist(),
         "half_crossing": int(n_values[np.argmax(unique >= 0.5 * found.size)]),
-        "mean": float(found.mean()), "std": std, "relative_spread": std / n_c,
+        "mean": float(found.mean()),
+        "std": std,
+        "relative_spread": std / n_c,
         "quartiles": np.percentile(found, [25, 50, 75]).tolist(),
         "sdp_solves": int(sum(len(o["probes"]) for o in outcomes)),
     }
@@ -128,19 +152,34 @@ def summarise(dim: int, m_star: int, outcomes: list[dict]) -> dict:
 
 def run(scale: str, seed: int = 0, device: str = "cpu", progress: bool | None = None) -> dict:
     """The threshold of every instance of every ``(d, m*, instances)`` of the scale's
-    ``configs`` as one :func:`qlcore.sweep.run_sweep`, summarised per ``(d, m*)``. ``device`` is
-    unused."""
+    ``configs`` as one :func:`qlcore.infra.sweep.run_sweep`, summarised per ``(d, m*)``. ``device``
+    is unused."""
     settings = SCALE_SETTINGS[check_scale(scale)]
-    points = [{"dim": d, "m_star": m, "trial": t, "seed": seed}
-              for d, m, trials in settings["configs"] for t in range(trials)]
-    outcomes = run_sweep(instance_threshold, points, cache_dir=default_cache_dir(),
-                         progress=progress is not False, description=FIGURE_ID)
+    points = [
+        {"dim": d, "m_star": m, "trial": t, "seed": seed}
+        for d, m, trials in settings["configs"]
+        for t in range(trials)
+    ]
+    outcomes = run_sweep(
+        instance_threshold,
+        points,
+        cache_dir=default_cache_dir(),
+        progress=progress is not False,
+        description=FIGURE_ID,
+    )
     rows, start = [], 0
     for d, m, trials in settings["configs"]:
-        rows.append(summarise(d, m, outcomes[start:start + trials]))
+        rows.append(summarise(d, m, outcomes[start : start + trials]))
         start += trials
-    return {"figure": FIGURE_ID, "scale": scale, "seed": seed, "settings": settings,
-            "teacher": TEACHER, "rows": rows, "claims": claims(rows)}
+    return {
+        "figure": FIGURE_ID,
+        "scale": scale,
+        "seed": seed,
+        "settings": settings,
+        "teacher": TEACHER,
+        "rows": rows,
+        "claims": claims(rows),
+    }
 
 
 def claims(rows: list[dict]) -> dict:
@@ -155,12 +194,14 @@ def claims(rows: list[dict]) -> dict:
     decided = [r for r in rows if r["thresholds"]]
     single = sorted((r for r in decided if r["m_star"] == 1), key=lambda r: r["d"])
     return {
-        "thresholds_in_known_range": all(r["d"] <= t <= r["d"] * (r["d"] + 1) // 2
-                                         for r in decided for t in r["thresholds"]),
-        "half_crossing_near_n_c": all(abs(r["half_crossing"] - r["n_critical"]) <= r["d"] / 2
-                                      for r in single),
-        "sharpens_with_d": len(single) >= 2 and single[-1]["relative_spread"]
-        < single[0]["relative_spread"],
+        "thresholds_in_known_range": all(
+            r["d"] <= t <= r["d"] * (r["d"] + 1) // 2 for r in decided for t in r["thresholds"]
+        ),
+        "half_crossing_near_n_c": all(
+            abs(r["half_crossing"] - r["n_critical"]) <= r["d"] / 2 for r in single
+        ),
+        "sharpens_with_d": len(single) >= 2
+        and single[-1]["relative_spread"] < single[0]["relative_spread"],
     }
 
 
@@ -180,22 +221,41 @@ def plot(result: dict):
         n = np.asarray(row["n_values"])
         fraction = np.asarray(row["fraction"])
         errors = [fraction - np.asarray(row["lower"]), np.asarray(row["upper"]) - fraction]
-        style_kw = {"color": colours[row["d"]], "marker": markers.get(row["m_star"], "D"),
-                    "markersize": 3, "lw": 1, "capsize": 0, "elinewidth": 0.7}
+        style_kw = {
+            "color": colours[row["d"]],
+            "marker": markers.get(row["m_star"], "D"),
+            "markersize": 3,
+            "lw": 1,
+            "capsize": 0,
+            "elinewidth": 0.7,
+        }
         label = f"d = {row['d']}, m* = {row['m_star']} (n_c = {row['n_critical']})"
         axes[0].errorbar(n, fraction, errors, label=label, **style_kw)
         axes[0].axvline(row["n_critical"], color=colours[row["d"]], ls=":", lw=0.8)
         axes[1].errorbar(n / row["n_critical"], fraction, errors, label=label, **style_kw)
     for m_star in sorted({r["m_star"] for r in rows}):
         group = sorted((r for r in rows if r["m_star"] == m_star), key=lambda r: r["d"])
-        axes[2].plot([r["d"] for r in group], [r["relative_spread"] for r in group],
-                     marker=markers.get(m_star, "D"), color="0.25", label=f"m* = {m_star}")
-    axes[2].set(xscale="log", yscale="log", xlabel="d", ylabel="std(n*) / n_c",
-                title="(c) width of the crossover")
+        axes[2].plot(
+            [r["d"] for r in group],
+            [r["relative_spread"] for r in group],
+            marker=markers.get(m_star, "D"),
+            color="0.25",
+            label=f"m* = {m_star}",
+        )
+    axes[2].set(
+        xscale="log",
+        yscale="log",
+        xlabel="d",
+        ylabel="std(n*) / n_c",
+        title="(c) width of the crossover",
+    )
     axes[2].legend(fontsize=7)
     axes[1].axvline(1.0, **style.THEORY_LINE)
-    axes[0].set(xlabel="number of samples n", ylabel="fraction with S = {A*}",
-                title="(a) teacher unique, 95% Wilson intervals")
+    axes[0].set(
+        xlabel="number of samples n",
+        ylabel="fraction with S = {A*}",
+        title="(a) teacher unique, 95% Wilson intervals",
+    )
     axes[1].set(xlabel="n / n_c", title="(b) against n / n_c (eq. 13)")
     axes[1].set_xlim(0.5, 1.6)
     axes[0].legend(fontsize=6.5, loc="lower right")

@@ -1,0 +1,531 @@
+"""Gradient descent on the population loss: matrix flow, eigenvalue ODE, rates and bounds.
+
+Sarao Mannelli, Vanden-Eijnden & Zdeborová, §5 (MATH_NOTES.md §1.1-1.3, §1.8-1.10). All of
+their equations are reconstructions [REC] from a text whose symbols were stripped.
+
+**Conventions (the book's time normalisation).** A student with weights ``W = [w_1..w_m]`` and
+a teacher compute ``x^T A x`` and ``x^T A* x`` with ``A = W W^T / m``, ``A* = W* W*^T / m*``
+(eqs. 1, 4). The loss is ``E_n(A) = 1/2 mean_k (x_k^T (A - A*) x_k)^2`` (twice the paper's
+``L = 1/4 mean (y_hat - y*)^2``, eqs. 2, 6) and the weights follow
+
+    dW/dt = -grad E_n(A) W,      grad E_n(A) = mean_k r_k x_k x_k^T,  r_k = x_k^T (A - A*) x_k,
+
+i.e. ``dw_i/dt = -m grad_{w_i} L`` (eq. 3). Then ``dA/dt = -(grad E_n A + A grad E_n)`` (eq. 5).
+For Gaussian inputs (eqs. 7-9, Wick's theorem)
+
+    E(A) = tr[(A - A*)^2] + 1/2 (tr(A - A*))^2,   grad E = 2 (A - A*) + tr(A - A*) I,     (9)
+    dA/dt = -(grad E A + A grad E).                                                     (8)
+
+Gradient descent with step ``eta`` on ``W`` is at time ``t = eta * steps`` (with step ``eta'``
+on ``L`` for each ``w_i`` it is ``t = eta' * steps / m``). If the paper's constants differ, its
+times are ``c t`` for a constant ``c``: exponents, fixed points and the ``t^-2`` and exponential
+laws do not change; the ``t^-2`` prefactor scales by ``1/c^2`` and exponential rates by ``c``.
+
+ODEs are integrated with :func:`scipy.integrate.solve_ivp`, method ``LSODA`` (switches to a
+stiff BDF method when needed) with the analytic Jacobian where one is given, relative tolerance
+:data:`RTOL` and absolute tolerance :data:`ATOL`. The unknowns are the *deviations*
+``lambda_i - lambda_i*`` (or ``A - A*``), so a loss that has decayed to ``1e-40`` keeps its
+relative accuracy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from qlcore.infra.checks import as_matrix, as_symmetric, as_vector, check_positive_int
+from qlcore.model import moments
+
+RTOL = 1e-10
+ATOL = 1e-30
+METHOD = "LSODA"
+INITS = ("identity", "gaussian")
+
+
+# --------------------------------------------------------------------------- checks and helpers
+
+
+def check_times(t) -> np.ndarray:
+    """Validate a time grid: 1-D, finite, strictly increasing, in ``[0, t_max]``, ``t_max > 0``."""
+    t = as_vector(t, "t")
+    if t[0] < 0 or t[-1] <= 0:
+        raise ValueError(
+            f"t must lie in [0, t_max] with t_max > 0 (the flow starts at t = 0), "
+            f"got [{t[0]}, {t[-1]}]"
+        )
+    if np.any(np.diff(t) <= 0):
+        raise ValueError("t must be strictly increasing; pass np.unique(t)")
+    return t
+
+
+def _check_teacher_eigenvalues(values, name: str = "teacher_eigenvalues") -> np.ndarray:
+    values = as_vector(values, name)
+    if values.min() < 0:
+        raise ValueError(
+            f"{name} must be >= 0 (A* = W* W*^T / m* is positive semidefinite), "
+            f"got minimum {values.min()}"
+        )
+    return values
+
+
+def integrate(rhs, y0: np.ndarray, t: np.ndarray, jac=None, events=None):
+    """``solve_ivp`` from 0 to ``t[-1]`` with the module's method and tolerances, output at ``t``.
+
+    Returns the ``solve_ivp`` result; its ``y`` has shape ``(len(y0), len(t))``.
+    """
+    solution = solve_ivp(
+        rhs,
+        (0.0, float(t[-1])),
+        y0,
+        method=METHOD,
+        t_eval=t,
+        jac=jac,
+        rtol=RTOL,
+        atol=ATOL,
+        events=events,
+    )
+    if not solution.success:
+        raise RuntimeError(f"the ODE solver failed: {solution.message}")
+    return solution
+
+
+# --------------------------------------------------------------------------- population loss (9)
+
+
+def population_loss(matrix, teacher) -> float:
+    """``E(A) = tr[(A - A*)^2] + 1/2 (tr(A - A*))^2``, twice the population loss (eq. 9)."""
+    teacher = as_symmetric(teacher, "teacher")
+    deviation = as_symmetric(matrix, "matrix", dim=teacher.shape[0]) - teacher
+    return float(np.sum(deviation**2) + 0.5 * np.trace(deviation) ** 2)
+
+
+def population_gradient(matrix, teacher) -> np.ndarray:
+    """``grad E(A) = 2 (A - A*) + tr(A - A*) I`` (eq. 9)."""
+    teacher = as_symmetric(teacher, "teacher")
+    deviation = as_symmetric(matrix, "matrix", dim=teacher.shape[0]) - teacher
+    return 2.0 * deviation + np.trace(deviation) * np.eye(teacher.shape[0])
+
+
+def eigenvalue_loss(eigenvalues, teacher_eigenvalues) -> np.ndarray | float:
+    """``E = sum_i (lambda_i - lambda_i*)^2 + 1/2 (sum_i (lambda_i - lambda_i*))^2`` (eq. 21).
+
+    ``eigenvalues`` may be a stack ``(..., d)``; the loss of a matrix that commutes with ``A*``.
+    """
+    deviation = np.asarray(eigenvalues, dtype=np.float64) - np.asarray(teacher_eigenvalues)
+    value = np.sum(deviation**2, axis=-1) + 0.5 * np.sum(deviation, axis=-1) ** 2
+    return float(value) if np.ndim(value) == 0 else value
+
+
+# --------------------------------------------------------------------------- the flows (8), (20)
+
+
+def matrix_flow(teacher, t, initial=None) -> np.ndarray:
+    """Solve the population flow ``dA/dt = -(grad E A + A grad E)`` (eq. 8) at the times ``t``.
+
+    ``initial`` is ``A(0)`` (symmetric positive definite; default ``I``). Returns ``A(t)``,
+    shape ``(len(t), d, d)``. Costs ``O(d^6)`` per step through the finite-difference Jacobian:
+    meant for ``d`` up to about 10 (use :func:`eigenvalue_flow` when ``A(0)`` commutes with
+    ``A*``).
+    """
+    teacher = as_symmetric(teacher, "teacher")
+    dim = teacher.shape[0]
+    t = check_times(t)
+    initial = np.eye(dim) if initial is None else as_symmetric(initial, "initial", dim=dim)
+    if np.linalg.eigvalsh(initial).min() <= 0:
+        raise ValueError(
+            "initial must be positive definite (Theorem 5.1 assumes A(0) > 0); "
+            "use W W^T / m with m >= d random weights"
+        )
+    eye = np.eye(dim)
+
+    def rhs(_, flat):
+        deviation = flat.reshape(dim, dim)
+        matrix = teacher + deviation
+        gradient = 2.0 * deviation + np.trace(deviation) * eye
+        return -(gradient @ matrix + matrix @ gradient).ravel()
+
+    solution = integrate(rhs, (initial - teacher).ravel(), t)
+    return teacher + solution.y.T.reshape(len(t), dim, dim)
+
+
+@dataclass(frozen=True)
+class EigenvalueFlow:
+    """Solution of the eigenvalue ODE (20) at the times ``t``.
+
+    ``eigenvalues[k, i]`` is ``lambda_i(t_k)`` in the order of ``teacher_eigenvalues``; ``loss``
+    is ``E(t)`` (eq. 21) and ``k`` is Theorem 5.1's ``K(t) = tr[(A - A*) A^-1 (A - A*)]
+    = sum_i (lambda_i - lambda_i*)^2 / lambda_i``, both computed from the deviations.
+    """
+
+    t: np.ndarray
+    eigenvalues: np.ndarray
+    teacher_eigenvalues: np.ndarray
+    loss: np.ndarray
+    k: np.ndarray
+
+
+def eigenvalue_flow(teacher_eigenvalues, t, initial=None) -> EigenvalueFlow:
+    """Solve eq. (20), ``dlambda_i/dt = -2 lambda_i [2 (lambda_i - lambda_i*) + sum_j (lambda_j
+    - lambda_j*)]``, with ``lambda_i(0) = initial_i`` (default 1, i.e. ``A(0) = I``).
+
+    Theorem 5.2: for ``A(0) = I`` (or any ``A(0)`` diagonal in the teacher's eigenbasis ``O``),
+    ``O^T A(t) O = diag(lambda(t))``. Eigenvalues with the same ``(lambda_i*, lambda_i(0))``
+    stay equal, so the ODE is solved once per distinct pair: the ``d - m*`` non-informative
+    eigenvalues of a rank-``m*`` teacher are one unknown, ``mu(t)`` of eq. (23).
+    """
+    teacher_eigenvalues = _check_teacher_eigenvalues(teacher_eigenvalues)
+    dim = teacher_eigenvalues.size
+    t = check_times(t)
+    initial = np.ones(dim) if initial is None else as_vector(initial, "initial", length=dim)
+    if initial.min() <= 0:
+        raise ValueError(
+            f"initial eigenvalues must be > 0 (A(0) positive definite), got minimum {initial.min()}"
+        )
+    pairs, group_of, counts = np.unique(
+        np.stack([teacher_eigenvalues, initial], axis=1),
+        axis=0,
+        return_inverse=True,
+        return_counts=True,
+    )
+    targets, weights = pairs[:, 0], counts.astype(np.float64)
+    coupling = 2.0 * np.eye(len(targets)) + weights[None, :]  # d(bracket_g)/d(deviation_h)
+
+    def rhs(_, deviation):
+        return -2.0 * (targets + deviation) * (2.0 * deviation + weights @ deviation)
+
+    def jac(_, deviation):
+        return (
+            -2.0 * np.diag(2.0 * deviation + weights @ deviation)
+            - 2.0 * (targets + deviation)[:, None] * coupling
+        )
+
+    deviation = integrate(rhs, pairs[:, 1] - targets, t, jac=jac).y.T  # (T, groups)
+    values = targets + deviation
+    loss = deviation**2 @ weights + 0.5 * (deviation @ weights) ** 2
+    k = (deviation**2 / values) @ weights
+    return EigenvalueFlow(
+        t=t,
+        eigenvalues=values[:, group_of.ravel()],
+        teacher_eigenvalues=teacher_eigenvalues,
+        loss=loss,
+        k=k,
+    )
+
+
+def population_loss_curve(teacher_eigenvalues, t) -> np.ndarray:
+    """``E(t)`` (eq. 21, twice the population loss) along the population flow (8) from
+    ``A(0) = I``, for a teacher with eigenvalues ``teacher_eigenvalues`` (length ``d``, zeros for
+    the rank-deficient directions), at the times ``t`` (book's normalisation, module docstring)."""
+    return eigenvalue_flow(teacher_eigenvalues, t).loss
+
+
+# --------------------------------------------------------------------------- rates (24)-(28)
+
+
+def t2_constant(dim: int, teacher_rank: int) -> float:
+    """``lim t^2 E(t) = (m* + 2)(d - m*) / (16 (d + 2))`` for a teacher of rank ``m* < d``
+    (eq. 26; the constant is derived in the chapter and is the same for every teacher spectrum)."""
+    dim = check_positive_int(dim, "dim")
+    rank = check_positive_int(teacher_rank, "teacher_rank", minimum=0)
+    if rank >= dim:
+        raise ValueError(
+            f"teacher_rank must be < dim = {dim} for the t^-2 law (a full-rank "
+            f"teacher converges exponentially: linearised_rate), got {rank}"
+        )
+    return (rank + 2) * (dim - rank) / (16 * (dim + 2))
+
+
+def linearised_rate(teacher_eigenvalues) -> float:
+    """``kappa_min``, the slowest rate of the linearisation (28) of eq. (20) at a full-rank
+    teacher, ``d delta/dt = -2 Lambda* (2 I + 1 1^T) delta``, on the trajectories from
+    ``A(0) = I``: then ``lambda_i - lambda_i* ~ e^{-kappa_min t}`` and ``E ~ e^{-2 kappa_min t}``.
+
+    Equal teacher eigenvalues stay equal along those trajectories, so the linearisation acts on
+    the distinct values ``l_g`` with multiplicities ``n_g``: ``kappa_min`` is the smallest
+    eigenvalue of ``2 L^1/2 (2 I + v v^T) L^1/2``, ``v_g = sqrt(n_g)`` (similar to ``2 L (2 I +
+    1 n^T)``). For distinct eigenvalues this is ``2 Lambda*^1/2 (2 I + 1 1^T) Lambda*^1/2``; for
+    ``A* = l I`` it is ``2 (d + 2) l``, the logistic rate.
+    """
+    values = _check_teacher_eigenvalues(teacher_eigenvalues)
+    if values.min() <= 0:
+        raise ValueError(
+            "teacher_eigenvalues must all be > 0 (a full-rank teacher, m* >= d) for "
+            "an exponential rate; a rank-deficient teacher has the t^-2 law "
+            "(t2_constant)"
+        )
+    distinct, counts = np.unique(values, return_counts=True)
+    root, v = np.sqrt(distinct), np.sqrt(counts)
+    operator = 2.0 * root[:, None] * (2.0 * np.eye(distinct.size) + np.outer(v, v)) * root[None, :]
+    return float(np.linalg.eigvalsh(operator)[0])
+
+
+def exponential_reference(t, loss, rate: float, level: float = 1e-16):
+    """``(t_window, E(t_k) e^{-rate (t - t_k)})`` on ``[t_k / 2, 2 t_k]``, where ``t_k`` is the
+    first time with ``0 < E < level``: a line with the predicted slope, matched deep in the tail.
+    ``None`` if ``E`` never falls below ``level``."""
+    t, loss = np.asarray(t), np.asarray(loss)
+    below = (t > 0) & (loss < level)
+    if not np.any(below):
+        return None
+    k = int(np.argmax(below))
+    window = (t >= t[k] / 2) & (t <= t[k] * 2)
+    return t[window], loss[k] * np.exp(-rate * (t[window] - t[k]))
+
+
+def early_decay(dim: int, teacher_rank: int, t) -> np.ndarray:
+    """``1 / (1 + 2 (d - m*) t)``: the early-time approximation (24)-(25) of the non-informative
+    and the informative eigenvalues (valid while ``(d - m*) mu >> tr A*``)."""
+    dim = check_positive_int(dim, "dim")
+    rank = check_positive_int(teacher_rank, "teacher_rank", minimum=0)
+    if rank >= dim:
+        raise ValueError(f"teacher_rank must be < dim = {dim}, got {rank}")
+    return 1.0 / (1.0 + 2.0 * (dim - rank) * np.asarray(t, dtype=np.float64))
+
+
+# --------------------------------------------------------------------------- Theorem 5.1 (18)
+
+
+def k_function(matrices, teacher) -> np.ndarray:
+    """``K = tr[(A - A*) A^-1 (A - A*)]`` (Theorem 5.1, eq. A.43) for a stack ``(T, d, d)``."""
+    teacher = as_symmetric(teacher, "teacher")
+    matrices = np.asarray(matrices, dtype=np.float64)
+    if matrices.ndim != 3 or matrices.shape[1:] != teacher.shape:
+        raise ValueError(
+            f"matrices must have shape (T, {teacher.shape[0]}, {teacher.shape[0]}), "
+            f"got {matrices.shape}"
+        )
+    deviation = matrices - teacher
+    return np.einsum("kij,kij->k", deviation, np.linalg.solve(matrices, deviation))
+
+
+@dataclass(frozen=True)
+class RateBound:
+    """Theorem 5.1 along a sampled trajectory: ``bound[k] = E(0) / (1 + 2 E(0) t_k / K_sup(t_k))``
+    with ``K_sup(t) = max_{s <= t} K(s)`` over the samples (eq. 18 in the form MATH_NOTES.md §1.8
+    reconstructs; the theorem takes the supremum over all ``s >= 0``, which only weakens it).
+    """
+
+    t: np.ndarray
+    loss: np.ndarray
+    k: np.ndarray
+    k_sup: np.ndarray
+    bound: np.ndarray
+
+    def holds(self, rtol: float = 1e-8) -> bool:
+        """Whether ``E(t) <= bound(t)`` at every ``t`` (up to the relative ODE tolerance)."""
+        return bool(np.all(self.loss <= self.bound * (1 + rtol)))
+
+
+def rate_bound(t, loss, k) -> RateBound:
+    """Evaluate Theorem 5.1's bounds on a sampled trajectory ``(t, E(t), K(t))``, ``t[0] = 0``."""
+    t = check_times(t)
+    loss = as_vector(loss, "loss", length=t.size)
+    k = as_vector(k, "k", length=t.size)
+    if t[0] != 0:
+        raise ValueError("t must start at 0: the bound is stated from E(0)")
+    if k.min() <= 0:
+        raise ValueError(
+            "k must be > 0 (K = 0 only at A = A*, where E = 0 and nothing is left "
+            "to bound); drop the times where the flow has converged"
+        )
+    k_sup = np.maximum.accumulate(k)
+    return RateBound(
+        t=t, loss=loss, k=k, k_sup=k_sup, bound=loss[0] / (1.0 + 2.0 * loss[0] * t / k_sup)
+    )
+
+
+# --------------------------------------------------------------------------- teachers
+
+
+@dataclass(frozen=True)
+class Teacher:
+    """A teacher ``A* = W* W*^T / m*`` with its eigenvalues (descending; exact zeros for the
+    ``d - m*`` directions of a rank-deficient teacher) and orthonormal eigenvectors."""
+
+    matrix: np.ndarray
+    eigenvalues: np.ndarray
+    eigenvectors: np.ndarray
+
+
+def gaussian_teacher(dim: int, width: int, rng: np.random.Generator) -> Teacher:
+    """``w_i* ~ N(0, I_d)`` i.i.d. and ``A* = (1/m*) sum_i w_i* w_i*^T`` (eq. 4), of rank
+    ``min(m*, d)``."""
+    dim = check_positive_int(dim, "dim")
+    width = check_positive_int(width, "width")
+    weights = rng.standard_normal((dim, width))
+    matrix = weights @ weights.T / width
+    values, vectors = np.linalg.eigh(matrix)
+    values, vectors = values[::-1].copy(), vectors[:, ::-1]
+    values[min(dim, width) :] = 0.0  # exact zeros: the teacher's kernel
+    return Teacher(matrix=matrix, eigenvalues=values, eigenvectors=vectors)
+
+
+def orthonormal_teacher(
+    dim: int, width: int, rng: np.random.Generator, eigenvalue: float = 1.0
+) -> Teacher:
+    """``m* <= d`` orthonormal teacher vectors, ``A* = eigenvalue * sum_i w_i* w_i*^T``.
+
+    The paper's normalisation of this teacher is not recovered (MATH_NOTES.md §1.1 [UNREC]); its
+    remark that the problem is trivial for ``m* = d`` suggests ``eigenvalue = 1`` (``A* = I``).
+    """
+    dim = check_positive_int(dim, "dim")
+    width = check_positive_int(width, "width")
+    if width > dim:
+        raise ValueError(
+            f"width must be <= dim = {dim} for orthonormal teacher vectors, got {width}"
+        )
+    if not eigenvalue > 0:
+        raise ValueError(f"eigenvalue must be > 0, got {eigenvalue}")
+    vectors, _ = np.linalg.qr(rng.standard_normal((dim, dim)))
+    values = np.where(np.arange(dim) < width, float(eigenvalue), 0.0)
+    return Teacher(matrix=(vectors * values) @ vectors.T, eigenvalues=values, eigenvectors=vectors)
+
+
+# --------------------------------------------------------------------------- GD on the weights
+
+
+@dataclass(frozen=True)
+class WeightRun:
+    """Gradient descent on student weights, recorded at the flow times ``t = step_size * step``.
+
+    ``population_loss`` is ``E(A)`` (eq. 9) and ``training_loss`` is ``E_n(A)`` (eq. 6), both of
+    shape ``(runs, len(t))``; ``training_loss`` is ``None`` for runs on the population loss.
+    ``matrices`` holds the final ``A = W W^T / m`` of each run.
+    """
+
+    t: np.ndarray
+    population_loss: np.ndarray
+    training_loss: np.ndarray | None
+    matrices: np.ndarray
+
+
+def _vec_index(dim: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each entry ``(i, j)`` of a ``d x d`` matrix (row-major), its symmetric coordinate
+    (``np.triu_indices`` order, as in :mod:`qlcore.model.moments`) and that coordinate's weight."""
+    rows, cols = np.triu_indices(dim)
+    index = np.empty((dim, dim), dtype=np.intp)
+    index[rows, cols] = np.arange(rows.size)
+    index[cols, rows] = np.arange(rows.size)
+    flat = index.ravel()
+    return flat, moments.coordinate_weights(dim)[flat]
+
+
+def empirical_operator(x, teacher) -> np.ndarray:
+    """The ``d^2 x d^2`` matrix ``mean_k vec(x_k x_k^T) vec(x_k x_k^T)^T``: it maps ``vec(A - A*)``
+    to ``vec(grad E_n(A))`` (eq. 6), and ``E_n = 1/2 vec(D) . H vec(D)``.
+
+    Built from the fourth moments ``H`` of :func:`qlcore.model.moments.moments_from_data` (the data
+    enter only through them, DESIGN.md §3), so one GD step costs ``O(d^4)`` for any ``n``.
+    """
+    teacher = as_symmetric(teacher, "teacher")
+    x = as_matrix(x, "x", cols=teacher.shape[0])
+    targets = np.einsum("ni,ij,nj->n", x, teacher, x)
+    hessian = moments.moments_from_data(x, targets).H
+    flat, weight = _vec_index(teacher.shape[0])
+    return hessian[np.ix_(flat, flat)] / np.outer(weight, weight)
+
+
+def population_operator(dim: int) -> np.ndarray:
+    """``E[vec(x x^T) vec(x x^T)^T] = I + P + vec(I) vec(I)^T`` for ``x ~ N(0, I_d)`` (Wick's
+    theorem, eq. A.3; ``P`` swaps ``(i, j)`` and ``(j, i)``): the limit of
+    :func:`empirical_operator` as ``n -> infinity``. On a symmetric ``D`` it gives ``2 D +
+    tr(D) I``, the population gradient (eq. 9)."""
+    dim = check_positive_int(dim, "dim")
+    identity = np.eye(dim * dim)
+    swap = identity.reshape(dim, dim, dim, dim).transpose(0, 1, 3, 2).reshape(dim * dim, dim * dim)
+    return identity + swap + np.outer(np.eye(dim).ravel(), np.eye(dim).ravel())
+
+
+def initial_weights(dim: int, width: int, init: str, rng: np.random.Generator) -> np.ndarray:
+    """Student weights ``W`` (``d x m``): ``"gaussian"``, ``w_i ~ N(0, I)`` (so ``A(0) -> I`` as
+    ``m -> infinity``), or ``"identity"``, ``W = sqrt(m) Q^T`` with random orthonormal ``Q``
+    (``m >= d``), so that ``A(0) = W W^T / m = I`` exactly, the initial condition of Theorem 5.2."""
+    dim = check_positive_int(dim, "dim")
+    width = check_positive_int(width, "width")
+    if init not in INITS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
+    if init == "gaussian":
+        return rng.standard_normal((dim, width))
+    if width < dim:
+        raise ValueError(
+            f"width must be >= dim = {dim} for init='identity' (A(0) = I needs rank d), got {width}"
+        )
+    frame, _ = np.linalg.qr(rng.standard_normal((width, dim)))
+    return np.sqrt(width) * frame.T
+
+
+def train_student_weights(
+    teacher,
+    *,
+    width: int,
+    step_size: float,
+    t_max: float,
+    inputs: Sequence[np.ndarray] | None = None,
+    n_runs: int = 1,
+    init: str = "identity",
+    seed: int = 0,
+    n_records: int = 100,
+) -> WeightRun:
+    """Gradient descent ``W <- W - step_size * grad E_n(A) W`` on the student weights (eq. 3).
+
+    With ``inputs=None`` the gradient is the population one (eqs. 7-9) and ``n_runs`` runs start
+    from independent initialisations; otherwise there is one run per input array ``x`` of shape
+    ``(n, d)`` (targets ``x^T A* x``), all advanced together. Runs use ``t_max / step_size``
+    steps; losses are recorded at about ``n_records`` log-spaced steps and at step 0.
+    """
+    teacher = as_symmetric(teacher, "teacher")
+    dim = teacher.shape[0]
+    width = check_positive_int(width, "width")
+    if not step_size > 0:
+        raise ValueError(f"step_size must be > 0, got {step_size}")
+    if not t_max >= step_size:
+        raise ValueError(f"t_max must be >= step_size = {step_size}, got {t_max}")
+    rng = np.random.default_rng(seed)
+    if inputs is None:
+        operators = np.repeat(
+            population_operator(dim)[None], check_positive_int(n_runs, "n_runs"), axis=0
+        )
+    else:
+        operators = np.stack([empirical_operator(x, teacher) for x in inputs])
+    runs = operators.shape[0]
+    # E_n = 1/2 |R^T vec(D)|^2 with H = R R^T: non-negative and accurate down to E_n ~ 1e-30,
+    # where vec(D) . H vec(D) would drown in the rounding error of H's large entries
+    values, vectors = np.linalg.eigh(operators)
+    factors = vectors * np.sqrt(np.clip(values, 0.0, None))[:, None, :]
+    weights = np.stack([initial_weights(dim, width, init, rng) for _ in range(runs)])
+    n_steps = int(round(t_max / step_size))
+    record = set(np.unique(np.geomspace(1, n_steps, n_records).round().astype(int)).tolist())
+    steps, population, training = [], [], []
+
+    def observe(step: int, deviation: np.ndarray) -> None:
+        flat = deviation.reshape(runs, dim * dim)
+        traces = np.trace(deviation, axis1=1, axis2=2)
+        pop = np.einsum("ri,ri->r", flat, flat) + 0.5 * traces**2
+        if not np.all(np.isfinite(pop)):
+            raise ValueError(
+                f"step_size = {step_size} is too large: the loss diverged by t = "
+                f"{step * step_size:g}; halve it"
+            )
+        steps.append(step)
+        population.append(pop)
+        training.append(0.5 * np.sum(np.einsum("ri,rij->rj", flat, factors) ** 2, axis=1))
+
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported by observe
+        for step in range(n_steps + 1):
+            deviation = weights @ weights.transpose(0, 2, 1) / width - teacher
+            if step == 0 or step in record:
+                observe(step, deviation)
+            if step < n_steps:
+                gradient = (operators @ deviation.reshape(runs, dim * dim, 1)).reshape(
+                    runs, dim, dim
+                )
+                weights = weights - step_size * gradient @ weights
+    return WeightRun(
+        t=np.asarray(steps) * step_size,
+        population_loss=np.stack(population, axis=1),
+        training_loss=None if inputs is None else np.stack(training, axis=1),
+        matrices=teacher + deviation,
+    )

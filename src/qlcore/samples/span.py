@@ -1,0 +1,154 @@
+"""Gamarnik, Kızıldağ & Zadik: the span condition and interpolants that do not generalise.
+
+Their planted model (MATH_NOTES.md §4, [SRC] slides) uses *rows*: ``W`` is ``m x d``,
+``f(W; x) = sum_j <W_j, x>^2 = |W x|^2 = x^T W^T W x``, labels ``Y_i = f(W*; X_i)`` with
+``rank W* = d <= m``, and the inputs have i.i.d. centred coordinates with ``mu2 = E X_i^2``,
+``mu4 = E X_i^4``. With ``M = W^T W - W*^T W*``:
+
+* population risk (§4.1, [REC]; derived from the independence of the coordinates)
+  ``L(W) = E (f(W; X) - f(W*; X))^2 = mu2^2 (tr M)^2 + (mu4 - mu2^2) sum_i M_ii^2
+  + 2 mu2^2 sum_{i != j} M_ij^2 >= min{mu4 - mu2^2, 2 mu2^2} |M|_F^2``;
+* span condition (§4.6, [SRC]): if ``span{X_i X_i^T} = S`` (all symmetric matrices), every
+  interpolant has ``W^T W = W*^T W*``; if the span is smaller, some interpolant does not. For a
+  jointly continuous law ``dim span = min(N, d(d+1)/2)`` almost surely;
+* for ``N < d(d+1)/2`` there is an interpolant with ``L(W) >= min{mu4 - mu2^2, 2 mu2^2}
+  sigma_min(W*)^4`` (construction [REC]: a null-space ``M`` with ``lambda_min(M) =
+  -sigma_min(W*)^2``, so ``W*^T W* + M >= 0`` and ``|M|_F >= sigma_min^2``).
+
+Caveats that the computations here make visible. The bound is vacuous when ``mu4 = mu2^2``
+(Rademacher inputs, ``min{...} = 0``). For Rademacher inputs, which are not jointly continuous,
+``X X^T`` has unit diagonal, so the span never exceeds ``1 + d(d-1)/2`` and interpolants other
+than ``W*`` exist for every ``N``; they differ from it by traceless diagonal ``M``, whose
+Rademacher risk is exactly 0 (but not its Gaussian risk).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from qlcore.infra.checks import as_matrix, as_symmetric, check_positive_int
+from qlcore.model.moments import from_coordinates, quadratic_features
+
+INPUT_LAWS = ("gaussian", "uniform", "rademacher")
+
+
+@dataclass(frozen=True)
+class InputLaw:
+    """An i.i.d. coordinate law with its moments ``mu2 = E X^2`` and ``mu4 = E X^4``."""
+
+    name: str
+    mu2: float
+    mu4: float
+
+
+def input_law(name: str) -> InputLaw:
+    """``"gaussian"`` N(0, 1) (3 = mu4), ``"uniform"`` on ``[-sqrt 3, sqrt 3]`` (mu4 = 9/5) or
+    ``"rademacher"`` +-1 (mu4 = 1); all with ``mu2 = 1``."""
+    moments = {"gaussian": 3.0, "uniform": 1.8, "rademacher": 1.0}
+    if name not in moments:
+        raise ValueError(f"name must be one of {INPUT_LAWS}, got {name!r}")
+    return InputLaw(name, 1.0, moments[name])
+
+
+def sample_inputs(law: str, n: int, d: int, *, seed=0) -> np.ndarray:
+    """``n`` inputs in ``R^d`` with i.i.d. coordinates from :func:`input_law` ``law``."""
+    name = input_law(law).name
+    n, d = check_positive_int(n, "n"), check_positive_int(d, "d")
+    rng = np.random.default_rng(seed)
+    if name == "gaussian":
+        return rng.standard_normal((n, d))
+    if name == "uniform":
+        return rng.uniform(-np.sqrt(3.0), np.sqrt(3.0), (n, d))
+    return rng.choice([-1.0, 1.0], size=(n, d))
+
+
+def _span_matrix(x) -> np.ndarray:
+    """Rows ``vech(u_i u_i^T)`` with off-diagonal entries times ``sqrt 2`` (an isometry of the
+    symmetric matrices) for the unit inputs ``u_i = x_i / |x_i|`` (the span does not change)."""
+    x = as_matrix(x, "x")
+    norms = np.linalg.norm(x, axis=1)
+    if np.any(norms == 0):
+        raise ValueError("x has an all-zero row; it spans nothing, remove it")
+    features = quadratic_features(x / norms[:, None])  # off-diagonal weight 2 ...
+    rows, cols = np.triu_indices(x.shape[1])
+    return features * np.where(rows == cols, 1.0, 1 / np.sqrt(2))  # ... made sqrt 2
+
+
+def span_dimension(x) -> int:
+    """``dim span{x_i x_i^T}`` (Gamarnik et al. §4.6): the rank of the ``N x d(d+1)/2`` matrix of
+    :func:`_span_matrix`, by SVD, counting singular values above ``max(N, p) * eps * s_max``
+    (numpy's ``matrix_rank`` default; rows are unit vectors, so ``s_max`` is between 1 and
+    ``sqrt N``)."""
+    return int(np.linalg.matrix_rank(_span_matrix(x)))
+
+
+def population_risk(difference, mu2: float, mu4: float) -> float:
+    """``L = E (x^T M x)^2 = (mu4 - 3 mu2^2) sum_i M_ii^2 + mu2^2 (2 |M|_F^2 + (tr M)^2)`` for
+    i.i.d. centred coordinates (§4.1); ``difference`` is ``M = W^T W - W*^T W*``."""
+    difference = as_symmetric(difference, "difference")
+    _check_moments(mu2, mu4)
+    diagonal = np.diag(difference)
+    return float(
+        (mu4 - 3 * mu2**2) * diagonal @ diagonal
+        + mu2**2 * (2 * np.sum(difference**2) + np.trace(difference) ** 2)
+    )
+
+
+def _check_moments(mu2: float, mu4: float) -> None:
+    if not mu2 > 0:
+        raise ValueError(f"mu2 must be > 0, got {mu2}")
+    if not mu4 >= mu2**2:
+        raise ValueError(f"mu4 must be >= mu2^2 = {mu2**2} (Jensen), got {mu4}")
+
+
+def empirical_risk(x, weights, planted) -> float:
+    """``(1/N) sum_i (|W x_i|^2 - |W* x_i|^2)^2``, computed sample by sample."""
+    x = as_matrix(x, "x")
+    weights = as_matrix(weights, "weights", cols=x.shape[1])
+    planted = as_matrix(planted, "planted", cols=x.shape[1])
+    residual = np.sum((x @ weights.T) ** 2, axis=1) - np.sum((x @ planted.T) ** 2, axis=1)
+    return float(np.mean(residual**2))
+
+
+def energy_barrier(planted, mu2: float, mu4: float) -> float:
+    """``min{mu4 - mu2^2, 2 mu2^2} sigma_min(W*)^4`` (§4.2, §4.6)."""
+    planted = as_matrix(planted, "planted")
+    _check_moments(mu2, mu4)
+    full_rank_possible = planted.shape[0] >= planted.shape[1]
+    sigma_min = np.linalg.svd(planted, compute_uv=False)[-1] if full_rank_possible else 0.0
+    return float(min(mu4 - mu2**2, 2 * mu2**2) * sigma_min**4)
+
+
+def interpolating_counterexample(x, planted) -> np.ndarray:
+    """An interpolant ``W`` (same shape as ``W*``) with ``W^T W != W*^T W*`` when
+    ``span{x_i x_i^T}`` is not all of ``S`` (Gamarnik et al. §4.6; construction of the module
+    docstring): ``M`` is the right singular vector of the smallest singular value of the span
+    matrix (sign chosen so that ``lambda_min(M) < 0``), scaled to ``lambda_min(M) =
+    -sigma_min(W*)^2``, and ``W`` is the symmetric square root of ``W*^T W* + M`` padded with
+    zero rows. Raises ``ValueError`` if the span is full (then no such interpolant exists) or
+    ``rank W* < d``.
+    """
+    x = as_matrix(x, "x")
+    planted = as_matrix(planted, "planted", cols=x.shape[1])
+    dim = x.shape[1]
+    singular = np.linalg.svd(planted, compute_uv=False)
+    if planted.shape[0] < dim or singular[-1] <= 1e-12 * singular[0]:
+        raise ValueError(f"planted must have rank d = {dim} (m >= d rows), as in Gamarnik et al.")
+    span = _span_matrix(x)
+    if span_dimension(x) == span.shape[1]:
+        raise ValueError(
+            "the x_i x_i^T span all symmetric matrices: every interpolant has "
+            "W^T W = W*^T W* (Gamarnik et al. §4.6)"
+        )
+    coords = np.linalg.svd(span)[2][-1]
+    rows, cols = np.triu_indices(dim)
+    difference = from_coordinates(coords * np.where(rows == cols, 1.0, 1 / np.sqrt(2)), dim)
+    lowest = np.linalg.eigvalsh(difference)[0]
+    if lowest >= 0:
+        difference, lowest = -difference, -np.linalg.eigvalsh(difference)[-1]
+    difference *= singular[-1] ** 2 / -lowest
+    values, vectors = np.linalg.eigh(planted.T @ planted + difference)
+    root = (vectors * np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
+    return np.vstack([root, np.zeros((planted.shape[0] - dim, dim))])

@@ -1,0 +1,133 @@
+"""Pictures and explorers of chapter 3: a random cone in 3-D, and face counts over (N, d).
+
+Both are sliders over precomputed frames (:func:`qlcore.viz.widgets.frame_slider`), so they work in
+a running notebook and in the static book alike.
+"""
+
+from __future__ import annotations
+
+from math import comb
+
+import ipywidgets as widgets
+import numpy as np
+
+from qlcore.cones import counts, geometry
+from qlcore.viz import style
+from qlcore.viz.widgets import frame_slider, png_frame
+
+RAY_COLOURS = {"extremal": "#c0392b", "interior": "#7f8c8d"}
+
+
+def cone_figure(vectors, *, azimuth: float = 30.0, elevation: float = 20.0, ax=None):
+    """A proper cone in ``R^3``: every generator as a segment from the origin to the
+    cross-section ``<y, z> = 1`` (``y`` from :func:`qlcore.cones.geometry.central_axis`), the
+    extremal rays in red, the others grey, and the cone's surface shaded."""
+    import matplotlib.pyplot as plt
+    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+    units = geometry.unit_rows(vectors)
+    if units.shape[1] != 3:
+        raise ValueError(f"vectors must have 3 columns to be drawn in 3-D, got {units.shape[1]}")
+    axis = geometry.central_axis(units)
+    if axis is None:
+        raise ValueError(
+            "the cone of these vectors is not proper (it contains a line), so it "
+            "has no bounded cross-section to draw"
+        )
+    tips = units / (units @ axis)[:, None]
+    extremal = geometry.extremal_rays(units)
+    # order the extremal tips by angle around the axis to draw the surface
+    basis = np.linalg.svd(axis[None, :])[2][1:]
+    angles = np.arctan2(*(tips[extremal] @ basis.T).T[::-1])
+    ring = tips[extremal[np.argsort(angles)]]
+    if ax is None:
+        fig = plt.figure(figsize=(4.2, 4.2))
+        ax = fig.add_subplot(projection="3d")
+    faces = [[np.zeros(3), ring[i], ring[(i + 1) % len(ring)]] for i in range(len(ring))]
+    ax.add_collection3d(
+        Poly3DCollection(
+            faces, alpha=0.18, facecolor="#2471a3", edgecolor="#2471a3", linewidths=0.6
+        )
+    )
+    ax.add_collection3d(Poly3DCollection([ring], alpha=0.25, facecolor="#aed6f1"))
+    inside = np.setdiff1d(np.arange(len(tips)), extremal)
+    for indices, kind in ((extremal, "extremal"), (inside, "interior")):
+        for tip in tips[indices]:
+            ax.plot(
+                *np.column_stack([np.zeros(3), tip]),
+                color=RAY_COLOURS[kind],
+                linewidth=2 if kind == "extremal" else 1,
+            )
+        ax.scatter(
+            *tips[indices].T, color=RAY_COLOURS[kind], s=14, label=f"{kind} ({len(indices)})"
+        )
+    corners = np.vstack([tips, np.zeros(3)])
+    low, high = corners.min(axis=0), corners.max(axis=0)
+    ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]), zlim=(low[2], high[2]))
+    ax.set_box_aspect(high - low + 1e-9)
+    ax.view_init(elev=elevation, azim=azimuth)
+    ax.set_axis_off()
+    ax.legend(fontsize=7, loc="upper left")
+    return ax.figure
+
+
+def rotating_cone(vectors, *, n_views: int = 24) -> widgets.VBox:
+    """A slider that turns :func:`cone_figure` around the vertical axis in ``n_views`` steps."""
+    style.use()
+    azimuths = np.linspace(0, 360, n_views, endpoint=False)
+    n_rays = len(geometry.extremal_rays(vectors))
+    frames = [
+        png_frame(
+            cone_figure(vectors, azimuth=a),
+            alt=f"A cone spanned by {len(np.asarray(vectors))} vectors in 3-D, "
+            f"{n_rays} of them extremal rays, seen from azimuth {a:.0f} degrees",
+        )
+        for a in azimuths
+    ]
+    return frame_slider(frames, [f"azimuth {a:.0f}°" for a in azimuths], "turn")
+
+
+def face_fraction_figure(n_vectors: int, dim: int):
+    """Bars: the exact ``E[F_k | proper] / binom(N, k)``, the fraction of ``k``-subsets that
+    span faces, for ``k = 1..min(N, d) - 1``, with the large-``d`` limit ``min(1, (2/α)^k)`` and
+    Wendel's ``P(proper)`` in the title."""
+    import matplotlib.pyplot as plt
+
+    ks = np.arange(1, min(n_vectors, dim))
+    fractions = [float(counts.expected_faces(n_vectors, dim, k) / comb(n_vectors, k)) for k in ks]
+    limits = [float(counts.face_fraction_limit(n_vectors / dim, k)) for k in ks]
+    fig, ax = plt.subplots(figsize=(5.2, 3.0))
+    ax.bar(ks, fractions, color="#2471a3", label="exact, this (N, d)")
+    ax.plot(ks, limits, "o", color="0.2", label="limit min(1, (2/α)^k)")
+    ax.set(
+        ylim=(0, 1.05),
+        xticks=ks,
+        xlabel="face dimension k",
+        ylabel="E[F_k | proper] / C(N, k)",
+        title=f"N = {n_vectors}, d = {dim}: P(proper) = "
+        f"{float(counts.wendel_probability(n_vectors, dim)):.3f}",
+    )
+    ax.legend(fontsize=7, loc="upper right")
+    fig.tight_layout()
+    return fig
+
+
+def face_count_explorer(dims=(3, 4, 6, 8), max_ratio: int = 3) -> widgets.VBox:
+    """Buttons for ``d`` and, for each, a slider over ``N = d .. max_ratio d`` showing
+    :func:`face_fraction_figure`."""
+    style.use()
+    panels = []
+    for dim in dims:
+        ns = list(range(dim, max_ratio * dim + 1))
+        frames = [
+            png_frame(
+                face_fraction_figure(n, dim),
+                alt=f"Fraction of k-subsets spanning faces of a random cone, N = {n}, d = {dim}",
+            )
+            for n in ns
+        ]
+        panels.append(frame_slider(frames, [f"N = {n}" for n in ns], "N"))
+    buttons = widgets.ToggleButtons(options=[f"d = {d}" for d in dims], index=0)
+    stack = widgets.Stack(panels, selected_index=0)
+    widgets.jslink((buttons, "index"), (stack, "selected_index"))
+    return widgets.VBox([buttons, stack])

@@ -1,0 +1,135 @@
+"""Explorer of the population flow (Sarao Mannelli et al., Theorem 5.2) for the static book.
+
+Three sliders (input dimension ``d``, teacher width ``m*``, teacher spectrum) are linked with
+``jslink`` to nested ``Stack`` widgets of precomputed PNG frames (the pattern of
+:mod:`qlcore.viz.widgets`), so the rendered page flips through them without a kernel.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import numpy as np
+
+from qlcore.dynamics import flows
+from qlcore.viz import style
+from qlcore.viz.widgets import png_frame
+
+DIMS = (5, 10, 20)
+WIDTHS = {"1": lambda d: 1, "d/2": lambda d: d // 2, "d": lambda d: d, "2d": lambda d: 2 * d}
+SPECTRA = ("Gaussian teacher", "flat, λ* = 2", "spread, λ* from 3 to 0.03")
+TIMES = np.r_[0.0, np.geomspace(1e-3, 1e4, 120)]
+
+
+def teacher_spectrum(dim: int, width: int, spectrum: str, seed: int = 0) -> np.ndarray:
+    """Teacher eigenvalues (descending, zeros beyond rank ``min(m*, d)``) for one of
+    :data:`SPECTRA`: a Gaussian teacher ``W* W*^T / m*``, ``rank`` eigenvalues equal to 2, or
+    ``rank`` eigenvalues geometrically spaced from 3 down to 0.03."""
+    if spectrum not in SPECTRA:
+        raise ValueError(f"spectrum must be one of {SPECTRA}, got {spectrum!r}")
+    if spectrum == SPECTRA[0]:
+        return flows.gaussian_teacher(
+            dim, width, np.random.default_rng([seed, dim, width])
+        ).eigenvalues
+    rank = min(dim, width)
+    values = np.full(rank, 2.0) if spectrum == SPECTRA[1] else np.geomspace(3.0, 0.03, rank)
+    return np.concatenate([values, np.zeros(dim - rank)])
+
+
+def explorer_frame(dim: int, width_label: str, spectrum: str, seed: int = 0):
+    """One frame: eigenvalue trajectories ``lambda_i(t)`` (eq. 20) and the loss ``E(t)`` (eq. 21)
+    from ``A(0) = I``, with the ``t^-2`` law (26) or the slope of the linearisation (28)."""
+    import matplotlib.pyplot as plt
+
+    if width_label not in WIDTHS:
+        raise ValueError(f"width_label must be one of {tuple(WIDTHS)}, got {width_label!r}")
+    style.use()
+    width = WIDTHS[width_label](dim)
+    values = teacher_spectrum(dim, width, spectrum, seed)
+    flow = flows.eigenvalue_flow(values, TIMES)
+    t = TIMES[1:]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 2.5))
+    colors = plt.cm.viridis(np.linspace(0, 0.9, dim))
+    for i in range(dim):
+        left.plot(t, flow.eigenvalues[1:, i], color=colors[i], lw=1)
+        if values[i] > 0:
+            left.axhline(values[i], color=colors[i], lw=0.6, ls=":")
+    left.set_xscale("log")
+    left.set_yscale("log")
+    left.set_ylim(1e-4, 5)
+    left.set_xlabel("t")
+    left.set_title(f"eigenvalues of A(t) (dotted: teacher), d = {dim}, m* = {width}", fontsize=8)
+    loss = flow.loss[1:]
+    shown = loss > 1e-25
+    right.plot(t[shown], loss[shown], color="black", lw=1.4, label="E(t)")
+    rank = int(np.sum(values > 0))
+    if rank < dim:
+        right.plot(
+            t,
+            flows.t2_constant(dim, rank) / t**2,
+            color="#c0392b",
+            ls=":",
+            label="(26): (m*+2)(d-m*)/(16(d+2)) t⁻²",
+        )
+    elif reference := flows.exponential_reference(t, loss, 2 * flows.linearised_rate(values)):
+        right.plot(*reference, color="#c0392b", ls=":", lw=2, label="slope of (28)")
+    right.set_xscale("log")
+    right.set_yscale("log")
+    right.set_ylim(1e-20, 1e3)
+    right.set_xlim(t[0], t[-1])
+    right.set_xlabel("t")
+    right.set_title(f"loss, {spectrum}", fontsize=8)
+    right.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def convergence_explorer(
+    dims=DIMS, widths=tuple(WIDTHS), spectra=SPECTRA, seed: int = 0
+) -> widgets.VBox:
+    """Sliders for ``d``, ``m*`` and the teacher spectrum over precomputed frames of
+    :func:`explorer_frame`, one PNG per combination (by default ``3 x 4 x 3``; each takes about a
+    second to draw, so pass fewer values for a quick look)."""
+    if not (dims and set(widths) <= set(WIDTHS) and set(spectra) <= set(SPECTRA)):
+        raise ValueError(
+            f"dims must be non-empty, widths a subset of {tuple(WIDTHS)} and spectra "
+            f"a subset of {SPECTRA}; got {dims}, {widths}, {spectra}"
+        )
+    d_slider = widgets.IntSlider(
+        value=len(dims) // 2, min=0, max=len(dims) - 1, description="d index", readout=False
+    )
+    m_slider = widgets.IntSlider(
+        value=len(widths) // 2, min=0, max=len(widths) - 1, description="m* index", readout=False
+    )
+    s_slider = widgets.IntSlider(
+        value=0, min=0, max=len(spectra) - 1, description="spectrum", readout=False
+    )
+    by_dim = []
+    for dim in dims:
+        by_width = []
+        for label in widths:
+            frames = [
+                png_frame(
+                    explorer_frame(dim, label, spectrum, seed),
+                    alt=f"Eigenvalues and loss against time for d = {dim}, "
+                    f"m* = {label}, {spectrum}",
+                )
+                for spectrum in spectra
+            ]
+            leaf = widgets.Stack(frames, selected_index=s_slider.value)
+            widgets.jslink((s_slider, "value"), (leaf, "selected_index"))
+            by_width.append(leaf)
+        middle = widgets.Stack(by_width, selected_index=m_slider.value)
+        widgets.jslink((m_slider, "value"), (middle, "selected_index"))
+        by_dim.append(middle)
+    stack = widgets.Stack(by_dim, selected_index=d_slider.value)
+    widgets.jslink((d_slider, "value"), (stack, "selected_index"))
+    labels = []
+    for slider, names in (
+        (d_slider, [f"d = {d}" for d in dims]),
+        (m_slider, [f"m* = {w}" for w in widths]),
+        (s_slider, spectra),
+    ):
+        label = widgets.Stack([widgets.Label(name) for name in names], selected_index=slider.value)
+        widgets.jslink((slider, "value"), (label, "selected_index"))
+        labels.append(widgets.HBox([slider, label]))
+    return widgets.VBox([*labels, stack])

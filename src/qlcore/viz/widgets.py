@@ -1,0 +1,94 @@
+"""Explorers that keep working in the static book.
+
+A slider is linked with ``jslink`` (in the browser, no Python kernel needed) to the
+``selected_index`` of a ``Stack`` of precomputed frames, so the rendered page can still flip
+through them (DESIGN.md §5). Every frame is a PNG with alt text.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import ipywidgets as widgets
+import numpy as np
+
+from qlcore.viz import style
+
+
+def png_frame(figure, alt: str) -> widgets.HTML:
+    """``figure`` as an inline PNG with alt text (the figure is closed)."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
+    plt.close(figure)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return widgets.HTML(
+        f'<img src="data:image/png;base64,{encoded}" alt="{alt}" style="max-width:100%">'
+    )
+
+
+def _trace_frame(result: dict, width_index: int):
+    import matplotlib.pyplot as plt
+
+    style.use()
+    epochs = np.maximum(np.asarray(result["trace_epochs"]), 1)
+    width = result["settings"]["widths"][width_index]
+    fig, axes = plt.subplots(1, 3, figsize=(10, 2.8), sharey=True)
+    for ax, model in zip(axes, result["models"]):
+        for name in result["variants"]:
+            trace = np.asarray(result["cells"][model][name]["trace_nmse"][width_index])
+            ax.plot(
+                epochs,
+                np.maximum(trace, 1e-12),
+                color=style.VARIANT_COLORS[name],
+                label=style.VARIANT_LABELS[name],
+            )
+        ax.axhline(
+            max(result["least_squares_nmse"][model][0], 1e-12),
+            **style.THEORY_LINE,
+            label="least-squares NMSE",
+        )
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_title(f"{style.MODEL_TITLES[model]}, k = {width}", fontsize=9)
+        ax.set_xlabel("epoch")
+    axes[0].set_ylabel("NMSE")
+    axes[0].legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    return fig
+
+
+def training_curve_explorer(result: dict) -> widgets.VBox:
+    """Slider over the width ``k``: NMSE against epoch for the three variants and models.
+
+    Shows run 0 on data set 0 of a :mod:`qlcore.experiments.kazemipour_fig2` result.
+    """
+    widths = result["settings"]["widths"]
+    frames = [
+        png_frame(
+            _trace_frame(result, i),
+            alt=f"NMSE against epoch for the three variants and data models at k = {k}",
+        )
+        for i, k in enumerate(widths)
+    ]
+    return frame_slider(frames, [f"k = {k}" for k in widths], "width index")
+
+
+def frame_slider(frames: list, labels: list[str], description: str) -> widgets.VBox:
+    """A slider that flips through ``frames`` (widgets), showing ``labels[i]`` beside it; the
+    link is made in the browser (``jslink``), so it works in the static book too."""
+    if len(frames) != len(labels) or not frames:
+        raise ValueError(
+            f"frames and labels must be non-empty lists of the same length, got "
+            f"{len(frames)} frames and {len(labels)} labels"
+        )
+    stack = widgets.Stack(frames, selected_index=0)
+    slider = widgets.IntSlider(
+        value=0, min=0, max=len(frames) - 1, description=description, readout=False
+    )
+    label_stack = widgets.Stack([widgets.Label(text) for text in labels], selected_index=0)
+    widgets.jslink((slider, "value"), (stack, "selected_index"))
+    widgets.jslink((slider, "value"), (label_stack, "selected_index"))
+    return widgets.VBox([widgets.HBox([slider, label_stack]), stack])

@@ -1,0 +1,48 @@
+"""The sarao-cone-link figure: rank-one teachers, SDP verdicts and cone rays, end to end
+through the CLI on a Dask scheduler (qlcore.infra.sweep)."""
+
+import pytest
+from distributed import LocalCluster
+
+from conftest import reproduce_quick_via_cli
+from qlcore.experiments import sarao_cone_link
+
+
+@pytest.fixture(scope="module")
+def cli_result(tmp_path_factory):
+    """`python -m qlcore reproduce sarao-cone-link --scale quick --scheduler ADDRESS`."""
+    with LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address
+        results, out = reproduce_quick_via_cli(
+            tmp_path_factory, ["sarao-cone-link"], ["--scheduler", address]
+        )
+    return results["sarao-cone-link"], address, out
+
+
+def test_cli_ran_the_sweep_on_the_scheduler_and_wrote_the_figure(cli_result):
+    result, address, out = cli_result
+    assert result["provenance"]["scheduler"] == address
+    assert (out / "sarao-cone-link.json").exists()
+
+
+def test_rows_cover_the_grid_with_sensible_verdicts(cli_result):
+    result, _, _ = cli_result
+    rows = result["rows"]
+    assert [(r["d"], r["n"]) for r in rows] == [(5, 5), (5, 8), (5, 10), (5, 12), (5, 15), (5, 20)]
+    assert all(r["n_critical"] == 2 * r["d"] - 1 for r in rows)
+    # n <= d: a PSD competitor always exists, and every sign-corrected vector is extremal
+    assert rows[0]["p_sdp_unique"] == 0 and rows[0]["mean_ray_fraction"] == 1
+    # n = 4d, far above n_c = 2d - 1: unique in every instance
+    assert rows[-1]["p_sdp_unique"] == 1
+    for r in rows:
+        assert r["agreement"] == pytest.approx(
+            1 - (r["sdp_unique_cone_not"] + r["cone_unique_sdp_not"]) / r["trials"]
+        )
+
+
+def test_an_instance_is_a_function_of_its_seed():
+    first = sarao_cone_link.instance(4, 9, seed=3)
+    assert first == sarao_cone_link.instance(4, 9, seed=3)
+    assert set(first) == {"sdp_unique", "extremal_rays"} and 1 <= first["extremal_rays"] <= 9
