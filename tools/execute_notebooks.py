@@ -19,9 +19,14 @@ def main() -> None:
     for path in args.notebooks:
         notebook = nbformat.read(path, as_version=4)
         # record_timing=False: no execution timestamps in the committed cells
-        NotebookClient(notebook, timeout=None, kernel_name="python3", store_widget_state=True,
-                       record_timing=False,
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+        NotebookClient(
+            notebook,
+            timeout=None,
+            kernel_name="python3",
+            store_widget_state=True,
+            record_timing=False,
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
         target = args.output_dir / path.name if args.output_dir else path
         target.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(notebook, target)

@@ -164,7 +164,7 @@ def test_second_run_reads_the_cache_and_computes_nothing(tmp_path):
     assert run_sweep(noisy_square, points[::-1], cache_dir=cache, max_workers=1) == first[::-1]
     assert calls(log) == list(range(8))  # nothing recomputed
     entry = json.loads(files[0].read_text())
-    assert entry["function"] == "test_qlcore_sweep.noisy_square"
+    assert entry["function"] == "test_sweep.noisy_square"
     assert entry["point"] in points
     assert entry["result"] == first[points.index(entry["point"])]
 
