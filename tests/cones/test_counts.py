@@ -1,4 +1,4 @@
-"""qlcore.cones.counts: exact values of MATH_NOTES.md §2.4 and the identities they must satisfy."""
+"""qlcore.cones.counts: a table of exact values and the identities they must satisfy."""
 
 from fractions import Fraction
 from math import comb
@@ -7,7 +7,7 @@ import pytest
 
 from qlcore.cones import counts
 
-# (d, N): (C(N,d), P(proper), E[F_1], E[F_2], E[F_{d-1}]), MATH_NOTES.md §2.4
+# (d, N): (C(N,d), P(proper), E[F_1], E[F_2], E[F_{d-1}]), exact rationals
 TABLE = {
     (3, 4): (14, Fraction(7, 8), Fraction(24, 7), Fraction(24, 7), Fraction(24, 7)),
     (3, 6): (32, Fraction(1, 2), Fraction(15, 4), Fraction(15, 4), Fraction(15, 4)),

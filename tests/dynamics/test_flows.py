@@ -1,5 +1,5 @@
 """qlcore.dynamics.flows, qlcore.dynamics.lotka_volterra, the sarao-fig2/fig3/figb6 experiments and
-the explorer: Sarao Mannelli et al. §5 and App. B.4 (MATH_NOTES.md §1.3, §1.8-1.11)."""
+the explorer: Sarao Mannelli et al. §5 and App. B.4."""
 
 import json
 
@@ -198,7 +198,7 @@ def test_bound_18_holds_for_a_random_non_commuting_start():
 
 
 def test_key_inequality_of_the_proof():
-    # E(A)^2 <= tr(G A G) K(A) (MATH_NOTES.md §1.8), for random positive definite A
+    # E(A)^2 <= tr(G A G) K(A) (eqs. A.40-A.42, reconstructed), for random positive definite A
     rng = np.random.default_rng(8)
     for _ in range(50):
         teacher, student = flows.gaussian_teacher(5, 2, rng).matrix, random_psd(5, rng)

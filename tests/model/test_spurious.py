@@ -56,7 +56,7 @@ def test_first_and_second_order(point, check):
 
 def test_hessian_spectrum_is_the_analytic_one(point):
     # At Q = 0 the Hessian is 0 in lambda and, in q_j, -4 lambda_j M with M = (1/N) sum y_n X_n
-    # (the second-order condition 2.4 with the factor derived in MATH_NOTES §3.1).
+    # (the second-order condition 2.4, with the constant factors of our own derivation).
     x, y, _, net = point
     _, gradient, hess = landscape.loss_and_derivatives(x, y, net)
     np.testing.assert_array_equal(gradient, 0.0)

@@ -9,7 +9,7 @@ from scipy import stats
 
 from qlcore.samples import recovery, thresholds
 
-ALPHA = np.linspace(2.4, 4.0, 9)  # the MATH_NOTES §1.14 window for m* = 1, d = 10
+ALPHA = np.linspace(2.4, 4.0, 9)  # fit window for m* = 1, d = 10 (n / n_c = 1.26 ... 2.1)
 
 
 def power_law(alpha, alpha_c=1.9, gamma=1.5, log_prefactor=3.0):

@@ -16,7 +16,7 @@ def random_symmetric(rng, dim):
 @pytest.mark.parametrize("law", ["gaussian", "uniform"])
 @pytest.mark.parametrize("d", [4, 6, 8])
 def test_span_dimension_of_continuous_laws(law, d):
-    p = d * (d + 1) // 2  # MATH_NOTES §4.6: 9/10/10, 20/21/21, 35/36/36
+    p = d * (d + 1) // 2  # ranks at N = p - 1, p, p + 3: 9/10/10, 20/21/21, 35/36/36
     for n in (2, d, p - 1, p, p + 3):
         assert span.span_dimension(span.sample_inputs(law, n, d, seed=n)) == min(n, p)
 

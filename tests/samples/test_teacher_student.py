@@ -104,7 +104,7 @@ def test_one_euler_step_identity(problem):
 
 
 def test_lemma_2_1_weights_and_matrix_flow_agree_to_order_step():
-    # MATH_NOTES.md §1.2: d = 5, m = 8, m* = 2, n = 40, up to t = 0.05
+    # chapter 2's check: d = 5, m = 8, m* = 2, n = 40, up to t = 0.05
     data = make_data(5, 2, 40, seed=0)
     mom = data.moments
     weights = np.random.default_rng(0).standard_normal((5, 8))

@@ -2,12 +2,12 @@
 
 ``N`` vectors in ``R^d`` in general position, with a law invariant under flipping the sign of
 each vector (for example i.i.d. Gaussian), span a cone ``pos(x_1..x_N)``. It is *proper* (not
-all of ``R^d``) when all vectors lie in one open half-space. MATH_NOTES.md §2:
+all of ``R^d``) when all vectors lie in one open half-space:
 
 * Schläfli's count of the regions cut out by ``N`` hyperplanes through the origin in general
-  position (§2.2): ``C(N, d) = 2 sum_{k<d} binom(N-1, k)``;
+  position: ``C(N, d) = 2 sum_{k<d} binom(N-1, k)``;
 * Wendel (1962): ``P(proper) = C(N, d) / 2^N``, ``1/2`` at ``N = 2d``;
-* Cover & Efron (1967), Theorem 3' (§2.3): the expected number of ``k``-faces of a proper cone,
+* Cover & Efron (1967), Theorem 3': the expected number of ``k``-faces of a proper cone,
   ``E[F_k | proper] = 2^k binom(N, k) C(N-k, d-k) / C(N, d)`` for ``1 <= k <= d-1``;
   ``F_1`` counts extremal rays;
 * for ``N = alpha d`` and fixed ``k``, ``E[F_k | proper] / binom(N, k) -> min(1, (2/alpha)^k)``
@@ -27,7 +27,7 @@ from qlcore.infra.checks import check_positive_int
 
 def cover_count(n_vectors: int, dim: int) -> int:
     """``C(N, d) = 2 sum_{k=0}^{d-1} binom(N-1, k)``: regions of ``N`` central hyperplanes in
-    general position in ``R^d`` (MATH_NOTES.md §2.2); ``2^N`` when ``N <= d``."""
+    general position in ``R^d``; ``2^N`` when ``N <= d``."""
     n_vectors = check_positive_int(n_vectors, "n_vectors")
     dim = check_positive_int(dim, "dim")
     return 2 * sum(comb(n_vectors - 1, k) for k in range(dim))
@@ -71,7 +71,7 @@ def check_face_dimension(k, name: str, n_vectors: int, dim: int) -> int:
 
 def face_fraction_limit(alpha: Fraction | float, k: int = 1) -> Fraction | float:
     """The limit of ``E[F_k | proper] / binom(N, k)`` for ``N = alpha d``, ``d -> infinity``:
-    ``min(1, (2 / alpha)^k)`` (MATH_NOTES.md §2.3)."""
+    ``min(1, (2 / alpha)^k)``."""
     k = check_positive_int(k, "k")
     if not alpha > 0:
         raise ValueError(f"alpha = N/d must be > 0, got {alpha}")

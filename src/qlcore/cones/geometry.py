@@ -1,6 +1,6 @@
 """The faces of one polyhedral cone, by linear programming (scipy's HiGHS).
 
-For the rows ``x_1..x_N`` of ``vectors`` (shape ``N x d``), MATH_NOTES.md §2.1:
+For the rows ``x_1..x_N`` of ``vectors`` (shape ``N x d``):
 
 * ``pos(x_1..x_N) = {sum c_i x_i : c_i >= 0}`` is *proper* iff some ``y`` has
   ``<y, x_i> > 0`` for all ``i``;
@@ -121,7 +121,7 @@ def extremal_rays(vectors) -> np.ndarray:
 
 
 def in_general_position(vectors, *, max_subsets: int = MAX_GENERAL_POSITION_SUBSETS) -> bool:
-    """Are every ``min(N, d)`` of the rows linearly independent (MATH_NOTES.md §2.1)?
+    """Are every ``min(N, d)`` of the rows linearly independent?
 
     Checks the smallest singular value of each ``min(N, d)``-subset of unit rows against
     ``GENERAL_POSITION_TOL``; refuses (``ValueError``) when there are more than ``max_subsets``.

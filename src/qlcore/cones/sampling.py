@@ -1,10 +1,10 @@
 """Monte Carlo estimates of Wendel's probability and Cover & Efron's face counts.
 
 Draw ``N`` i.i.d. standard Gaussian vectors in ``R^d`` (sign-symmetric and in general position
-almost surely, the hypotheses of MATH_NOTES.md §2.2-2.3), decide properness and count the faces
-of the proper cones by linear programming (:mod:`qlcore.cones.geometry`). The estimates come with
-standard errors, to be compared with the exact :func:`qlcore.cones.counts.wendel_probability` and
-:func:`qlcore.cones.counts.expected_faces`.
+almost surely, the hypotheses of Wendel's and Cover & Efron's theorems), decide properness and count
+the faces of the proper cones by linear programming (:mod:`qlcore.cones.geometry`). The estimates
+come with standard errors, to be compared with the exact
+:func:`qlcore.cones.counts.wendel_probability` and :func:`qlcore.cones.counts.expected_faces`.
 """
 
 from __future__ import annotations

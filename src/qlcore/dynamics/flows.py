@@ -1,7 +1,7 @@
 """Gradient descent on the population loss: matrix flow, eigenvalue ODE, rates and bounds.
 
-Sarao Mannelli, Vanden-Eijnden & Zdeborová, §5 (MATH_NOTES.md §1.1-1.3, §1.8-1.10). All of
-their equations are reconstructions [REC] from a text whose symbols were stripped.
+Sarao Mannelli, Vanden-Eijnden & Zdeborová, §5. All of their equations are reconstructed: we
+rebuilt them from a text whose symbols were stripped.
 
 **Conventions (the book's time normalisation).** A student with weights ``W = [w_1..w_m]`` and
 a teacher compute ``x^T A x`` and ``x^T A* x`` with ``A = W W^T / m``, ``A* = W* W*^T / m*``
@@ -304,8 +304,8 @@ def k_function(matrices, teacher) -> np.ndarray:
 @dataclass(frozen=True)
 class RateBound:
     """Theorem 5.1 along a sampled trajectory: ``bound[k] = E(0) / (1 + 2 E(0) t_k / K_sup(t_k))``
-    with ``K_sup(t) = max_{s <= t} K(s)`` over the samples (eq. 18 in the form MATH_NOTES.md §1.8
-    reconstructs; the theorem takes the supremum over all ``s >= 0``, which only weakens it).
+    with ``K_sup(t) = max_{s <= t} K(s)`` over the samples (eq. 18 in the form we reconstruct;
+    the theorem takes the supremum over all ``s >= 0``, which only weakens it).
     """
 
     t: np.ndarray
@@ -368,7 +368,7 @@ def orthonormal_teacher(
 ) -> Teacher:
     """``m* <= d`` orthonormal teacher vectors, ``A* = eigenvalue * sum_i w_i* w_i*^T``.
 
-    The paper's normalisation of this teacher is not recovered (MATH_NOTES.md §1.1 [UNREC]); its
+    The paper's normalisation of this teacher is not recoverable from the source; its
     remark that the problem is trivial for ``m* = d`` suggests ``eigenvalue = 1`` (``A* = I``).
     """
     dim = check_positive_int(dim, "dim")
@@ -418,7 +418,7 @@ def empirical_operator(x, teacher) -> np.ndarray:
     to ``vec(grad E_n(A))`` (eq. 6), and ``E_n = 1/2 vec(D) . H vec(D)``.
 
     Built from the fourth moments ``H`` of :func:`qlcore.model.moments.moments_from_data` (the data
-    enter only through them, DESIGN.md §3), so one GD step costs ``O(d^4)`` for any ``n``.
+    enter only through them), so one GD step costs ``O(d^4)`` for any ``n``.
     """
     teacher = as_symmetric(teacher, "teacher")
     x = as_matrix(x, "x", cols=teacher.shape[0])

@@ -1,6 +1,6 @@
 """The orthogonal teacher: Lotka–Volterra reduction of the eigenvalue flow (App. B.4).
 
-Sarao Mannelli et al., eqs. (B.1)-(B.6) as reconstructed in MATH_NOTES.md §1.11. A teacher with
+Sarao Mannelli et al., eqs. (B.1)-(B.6), as we reconstruct them. A teacher with
 ``m*`` orthonormal vectors and ``A* = lambda* sum_i w_i* w_i*^T`` has ``m*`` eigenvalues equal to
 ``lambda*`` and ``d - m*`` zeros. From ``A(0) = I`` the informative eigenvalues share one value
 ``lambda(t)`` and the non-informative ones one value ``mu(t)``, and eq. (20) becomes
@@ -10,7 +10,7 @@ Sarao Mannelli et al., eqs. (B.1)-(B.6) as reconstructed in MATH_NOTES.md §1.11
 
 a competitive Lotka–Volterra system. Times are in the book's normalisation
 (:mod:`qlcore.dynamics.flows`). The approximations (B.3)-(B.6) are our reconstructions; their
-constants are [UNREC], and the chapter measures how accurate they are.
+constants are not recoverable from the source, and the chapter measures how accurate they are.
 """
 
 from __future__ import annotations
@@ -218,5 +218,6 @@ class OrthogonalTeacherFlow:
         return self.t1_b4() + np.log(self.eigenvalue / self.lam_t1_b4() - 1.0) / rate
 
     def loss_27(self, t) -> np.ndarray:
-        """A reading of eq. (27) [UNREC]: ``E ~ 1/2 ((d - m*) mu_B3(t))^2``."""
+        """A reading of eq. (27), whose exact form is not recoverable from the source:
+        ``E ~ 1/2 ((d - m*) mu_B3(t))^2``."""
         return 0.5 * ((self.dim - self.rank) * self.mu_b3(t)) ** 2

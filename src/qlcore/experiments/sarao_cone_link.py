@@ -1,7 +1,7 @@
 """Theorem 3.1 of Sarao Mannelli et al. through its cones: extremal rays against the SDP verdict.
 
-For a rank-one teacher ``A* = w w^T`` and Gaussian inputs ``x_1..x_n`` the proof (MATH_NOTES.md
-§1.6, eqs. A.7-A.12) reduces "is ``A*`` the only PSD matrix that fits the data?" to "are all
+For a rank-one teacher ``A* = w w^T`` and Gaussian inputs ``x_1..x_n`` the proof (App. A.4,
+eqs. A.7-A.12) reduces "is ``A*`` the only PSD matrix that fits the data?" to "are all
 sign-corrected vectors ``z_k = sign(v . x_k) x_k`` extremal rays of their cone?", where ``v`` is
 the negative eigendirection of ``A - A*`` for a competing solution ``A``. That ``v`` is unknown
 before solving; the natural computable stand-in is the teacher's own direction ``w`` (on

@@ -7,7 +7,7 @@ with ``m* = rho* d``, ``alpha_c(rho*) = rho* - rho*^2 / 2`` for ``rho* < 1`` and
 instances at ``n = round(r n_c)``, ``r`` in :data:`~qlcore.experiments.sarao_recovery.FIT_RATIOS`,
 and the App. B.3 extrapolation (:func:`qlcore.samples.recovery.extrapolate_threshold`) of the
 median time to reach ``E(A) / E(A(0)) < 1e-3`` gives ``alpha_c`` with a 95% Student-t interval (the
-paper's circles; its four ``d`` and its ``rho*`` grid are not recovered, MATH_NOTES.md §1.14).
+paper's circles; its four ``d`` and its ``rho*`` grid are not recoverable from the source).
 
 The settings are those of ``sarao-recovery`` (its docstring gives the reasons): ``A(0) = I``,
 width ``d``, step ``0.3 / (d (d + 2))``, ``t_max = 500``, threshold ``1e-3``, the same fit window

@@ -2,7 +2,7 @@
 
 The paper's panels show teachers with ``m* < d`` (first two, ``t^-2`` decay with the asymptote
 (26) dotted) and ``m* >= d`` (last two, exponential decay). Its ``d``, ``m*`` and teacher type are
-not recovered (MATH_NOTES.md §1.14); we take Gaussian teachers (``w_i* ~ N(0, I)``,
+not recoverable from the source; we take Gaussian teachers (``w_i* ~ N(0, I)``,
 ``A* = W* W*^T / m*``) with ``m* = 1, d/2, d, 2d`` and several ``d``. Every curve is the eigenvalue
 ODE (20) (Theorem 5.2), in the book's time normalisation (:mod:`qlcore.dynamics.flows`).
 """

@@ -1,13 +1,13 @@
 """Sarao Mannelli et al., Fig. 3: training and population loss of GD for ``m* = 1`` against ``n``.
 
-Gradient descent on the student weights (eq. 3) with the empirical loss of ``n`` samples, for
-``n`` around the threshold ``n_c = 2d - 1`` (Theorem 3.1, eq. 13; MATH_NOTES.md §1.4-1.5): above
-it the typical run reaches zero population loss, below it the training loss goes to zero while
-the population loss does not. Dashed: the population flow (8) from ``A(0) = I``; dotted: our
-reading of eq. (27) [UNREC]. The paper's ``d`` and ``n`` values are not recovered (§1.14); we use
-``d = 10`` as in MATH_NOTES.md §1.7. The teacher is one unit vector (``lambda* = 1``; for
-``m* = 1`` both normalisations of the paper agree). Students start at ``A(0) = I`` exactly
-(``init="identity"``), so the dashed line is in the same time units with the same start.
+Gradient descent on the student weights (eq. 3) with the empirical loss of ``n`` samples, for ``n``
+around the threshold ``n_c = 2d - 1`` (Theorem 3.1, eq. 13): above it the typical run reaches zero
+population loss, below it the training loss goes to zero while the population loss does not. Dashed:
+the population flow (8) from ``A(0) = I``; dotted: our reading of eq. (27), whose exact form is not
+recoverable from the source. The paper's ``d`` and ``n`` values are not recoverable either; we use
+``d = 10``. The teacher is one unit vector (``lambda* = 1``; for ``m* = 1`` both normalisations of
+the paper agree). Students start at ``A(0) = I`` exactly (``init="identity"``), so the dashed line
+is in the same time units with the same start.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Sarao Mannelli et al., Fig. 4: the string method from the student's start to the teacher.
 
-§6 of the paper (MATH_NOTES.md §1.13): for ``d = 4, 6, 8`` (red, purple, blue, as in the paper)
+§6 of the paper: for ``d = 4, 6, 8`` (red, purple, blue, as in the paper)
 and a growing number of samples ``n``, the minimum-energy path of the training loss ``E_n``
 (eq. 6) from ``A(0) = I`` (Theorem 5.2's start, the limit of a wide Gaussian student) to a
 rank-one teacher ``A* = w w^T``, ``|w| = 1`` (``m* = 1``, Theorem 3.1: ``n_c = 2d - 1``),
@@ -9,14 +9,15 @@ with a flat stretch at ``E_n = 0`` (the zero-loss set is larger than ``{A*}``); 
 vanishes only at ``A*``. The population loss ``E`` (eq. 9) along the same path shows how little the
 training landscape says about generalisation at small ``n``.
 
-The paper's ``n`` values are [UNREC]. We take the same ``n`` for every ``d``, as the text implies
-("gradually all the represented d will reach the critical size"): ``n = 4, 8, 12, 16, 24, 32``
-against ``n_c = 7, 11, 15``. ``n = 4 <= d`` is below the threshold for every ``d`` for sure, and
-``n = 32`` is more than twice every ``n_c``. Each ``(d, n)`` has a few independent instances
-(nested data across ``n``: instance ``t`` uses :func:`qlcore.samples.teacher_student.make_data`
-with seed ``[seed, t]``); the figure shows instance 0 and the cells compare every instance's flat
-stretch with the exact uniqueness verdict of :func:`qlcore.samples.uniqueness.teacher_is_unique`.
-Instances run as one :func:`qlcore.infra.sweep.run_sweep` (cached per instance, resumable, Dask with
+The paper's ``n`` values are not recoverable from the source. We take the same ``n`` for every
+``d``, as the text implies ("gradually all the represented d will reach the critical size"):
+``n = 4, 8, 12, 16, 24, 32`` against ``n_c = 7, 11, 15``. ``n = 4 <= d`` is below the threshold for
+every ``d`` for sure, and ``n = 32`` is more than twice every ``n_c``. Each ``(d, n)`` has a few
+independent instances (nested data across ``n``: instance ``t`` uses
+:func:`qlcore.samples.teacher_student.make_data` with seed ``[seed, t]``); the figure shows
+instance 0 and the cells compare every instance's flat stretch with the exact uniqueness verdict
+of :func:`qlcore.samples.uniqueness.teacher_is_unique`. Instances run as one
+:func:`qlcore.infra.sweep.run_sweep` (cached per instance, resumable, Dask with
 ``QLCORE_SCHEDULER``).
 """
 

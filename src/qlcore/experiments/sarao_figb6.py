@@ -3,7 +3,7 @@
 Left: phase portrait of (B.1)-(B.2) with its three fixed points and trajectories (Fig. B.6).
 Middle and right: the exact ``lambda(t)``, ``mu(t)`` and ``E(t)`` from ``A(0) = I`` against
 the approximations (B.3), (B.5) and our reading of (27) (Fig. B.7). The paper's parameters are
-not recovered (MATH_NOTES.md §1.14): the portrait uses ``d = 10``, ``m* = 2`` so that the saddle
+not recoverable from the source: the portrait uses ``d = 10``, ``m* = 2`` so that the saddle
 ``(0, m* lambda* / (d - m* + 2))`` is visible, the time courses ``d = 100``, ``m* = 2``; all with
 ``lambda* = 1``.
 """

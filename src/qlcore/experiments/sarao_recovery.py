@@ -12,17 +12,18 @@ For a few ``d`` this experiment runs gradient descent
   ``FIT_RATIOS``, and the App. B.3 power-law fit ``tau ~ (alpha - alpha_c)^-gamma`` with its 95%
   Student-t interval for ``alpha_c`` (and the profile-likelihood interval as a check).
 
-Choices, fixed before the runs (MATH_NOTES.md §1.7, §1.14; the paper's ``epsilon``, ``T``,
-learning rate and ``d`` list are not recovered): ``threshold = 1e-3`` on ``E(A) / E(A(0))``
-(§1.14's recipe); a student of width ``d`` from ``A(0) = I`` (Theorem 5.2's start: by Lemma 2.1 the
-flow of ``A`` then depends on the data alone, no initialisation noise); the unit-norm teacher
+Choices, fixed before the runs from our own preliminary checks (the paper's ``epsilon``, ``T``,
+learning rate and ``d`` list are not recoverable from the source): ``threshold = 1e-3`` on
+``E(A) / E(A(0))``; a student of width ``d`` from ``A(0) = I`` (Theorem 5.2's start: by Lemma 2.1
+the flow of ``A`` then depends on the data alone, no initialisation noise); the unit-norm teacher
 ``A* = w w^T``, ``|w| = 1`` (recovery depends on ``A*`` only through its range, so the teacher's
-scale would only add noise to the times); Euler step ``0.3 / (d (d + 2))`` (§1.7); flow time
-``t_max = 500`` (longer than §1.7's 150k steps at ``d = 10``, ``t = 375``); the fit window
-``r = 1.25 ... 2.2``, §1.14's ``alpha = 2.4 ... 4`` at ``d = 10`` (``n / n_c = 1.26 ... 2.1``) on 8
-points. Points where fewer than half of the runs cross by ``t_max`` have no relaxation time and
-are left out of the fit. The runs are the points of one :func:`qlcore.infra.sweep.run_sweep`, shared
-with ``sarao-fig1`` (its ``m* = 1`` curves) when the settings agree.
+scale would only add noise to the times); Euler step ``0.3 / (d (d + 2))``; flow time
+``t_max = 500`` (longer than the preliminary 150k steps at ``d = 10``, ``t = 375``); the fit
+window ``r = 1.25 ... 2.2``, the preliminary ``alpha = 2.4 ... 4`` at ``d = 10``
+(``n / n_c = 1.26 ... 2.1``) on 8 points. Points where fewer than half of the runs cross by
+``t_max`` have no relaxation time and are left out of the fit. The runs are the points of one
+:func:`qlcore.infra.sweep.run_sweep`, shared with ``sarao-fig1`` (its ``m* = 1`` curves) when the
+settings agree.
 
 The ``paper`` scale (``d = 4, 6, 8, 10``, 60 runs per point; the paper's Fig. B.2 used 100) costs
 about 15 CPU-minutes alone, 11 of them at ``d = 10``, and 11 after ``sarao-fig1``.

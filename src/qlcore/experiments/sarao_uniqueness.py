@@ -1,6 +1,6 @@
 """How many samples make the teacher the only zero-loss matrix? Exact SDP verdicts against eq. 13.
 
-Sarao Mannelli et al. eqs. 10-14 (MATH_NOTES.md §1.4-1.5). For a teacher ``A*`` of width ``m*``
+Sarao Mannelli et al. eqs. 10-14. For a teacher ``A*`` of width ``m*``
 and ``n`` Gaussian inputs, :func:`qlcore.samples.uniqueness.teacher_is_unique` decides exactly
 whether ``S = {A >= 0 : x_k^T A x_k = x_k^T A* x_k}`` is ``{A*}`` (dual certificate or a second PSD
 point, both checked in float64). The probability that it is, against ``n``, crosses over at the
@@ -21,8 +21,7 @@ are correlated. Instances whose SDP fails (:class:`qlcore.samples.uniqueness.Sol
 counted and left out. All instances run as one :func:`qlcore.infra.sweep.run_sweep` (cached per
 instance, resumable, on a Dask cluster with ``QLCORE_SCHEDULER``).
 
-The paper does not report these curves (its Fig. 1 uses gradient descent); MATH_NOTES.md §1.4-1.5
-quotes our earlier 20-instance checks at ``(d, m*) = (10, 1), (8, 2), (8, 3)``.
+The paper does not report these curves (its Fig. 1 uses gradient descent).
 """
 
 from __future__ import annotations
@@ -206,9 +205,9 @@ def claims(rows: list[dict]) -> dict:
 
 
 def plot(result: dict):
-    """(a) fraction unique against ``n`` per ``(d, m*)``, 95% Wilson intervals, ``n_c`` dotted;
-    (b) the same against ``n / n_c``; (c) the width of the crossover, ``std(n*) / n_c``, against
-    ``d``: it shrinks as ``d`` grows."""
+    """Three panels: the fraction unique against ``n`` per ``(d, m*)``, with 95% Wilson intervals
+    and ``n_c`` dotted; the same against ``n / n_c``; the width of the crossover,
+    ``std(n*) / n_c``, against ``d`` (it shrinks as ``d`` grows)."""
     import matplotlib.pyplot as plt
 
     style.use()

@@ -8,7 +8,7 @@ For a symmetric ``A`` the prediction ``A . X_n = x_n^T A x_n`` is linear in the
     L(A) = (1/N) sum_n (y_n - A . X_n)^2 = c - 2 b . a + a^T H a,
 
 therefore depends on the data only through ``c = mean y^2``, ``b = mean y_n f_n`` and
-``H = mean f_n f_n^T`` (DESIGN.md §3). Loss and gradient cost O(p^2) = O(d^4),
+``H = mean f_n f_n^T``. Loss and gradient cost O(p^2) = O(d^4),
 independent of ``N``. The gradient with respect to the symmetric matrix is
 
     dL/dA = -2 (1/N) sum_n r_n X_n,   r_n = y_n - A . X_n,

@@ -1,6 +1,6 @@
 """Recovery of the teacher by gradient descent and the relaxation-time extrapolation of ``alpha_c``.
 
-Sarao Mannelli et al. (MATH_NOTES.md §1.4-1.7, §1.14). Theorem 4.1 (eqs. 15-16): gradient
+Sarao Mannelli et al., Theorem 4.1 (eqs. 15-16): gradient
 descent on the weights of a student of width ``m >= d`` reaches a zero of the empirical loss
 ``E_n``; the teacher ``A*`` is recovered when it is the only zero (eq. 10), which happens with
 vanishing probability below ``n_c`` (eq. 13) and with positive probability above. This module

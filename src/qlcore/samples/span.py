@@ -1,18 +1,18 @@
 """Gamarnik, Kızıldağ & Zadik: the span condition and interpolants that do not generalise.
 
-Their planted model (MATH_NOTES.md §4, [SRC] slides) uses *rows*: ``W`` is ``m x d``,
+Their planted model (as stated in their slides) uses *rows*: ``W`` is ``m x d``,
 ``f(W; x) = sum_j <W_j, x>^2 = |W x|^2 = x^T W^T W x``, labels ``Y_i = f(W*; X_i)`` with
 ``rank W* = d <= m``, and the inputs have i.i.d. centred coordinates with ``mu2 = E X_i^2``,
 ``mu4 = E X_i^4``. With ``M = W^T W - W*^T W*``:
 
-* population risk (§4.1, [REC]; derived from the independence of the coordinates)
+* population risk (reconstructed: derived by us from the independence of the coordinates)
   ``L(W) = E (f(W; X) - f(W*; X))^2 = mu2^2 (tr M)^2 + (mu4 - mu2^2) sum_i M_ii^2
   + 2 mu2^2 sum_{i != j} M_ij^2 >= min{mu4 - mu2^2, 2 mu2^2} |M|_F^2``;
-* span condition (§4.6, [SRC]): if ``span{X_i X_i^T} = S`` (all symmetric matrices), every
+* span condition (stated in the slides): if ``span{X_i X_i^T} = S`` (all symmetric matrices), every
   interpolant has ``W^T W = W*^T W*``; if the span is smaller, some interpolant does not. For a
   jointly continuous law ``dim span = min(N, d(d+1)/2)`` almost surely;
 * for ``N < d(d+1)/2`` there is an interpolant with ``L(W) >= min{mu4 - mu2^2, 2 mu2^2}
-  sigma_min(W*)^4`` (construction [REC]: a null-space ``M`` with ``lambda_min(M) =
+  sigma_min(W*)^4`` (construction reconstructed by us: a null-space ``M`` with ``lambda_min(M) =
   -sigma_min(W*)^2``, so ``W*^T W* + M >= 0`` and ``|M|_F >= sigma_min^2``).
 
 Caveats that the computations here make visible. The bound is vacuous when ``mu4 = mu2^2``

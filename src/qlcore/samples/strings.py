@@ -1,8 +1,8 @@
 """The string method on the PSD cone: a minimum-energy path from the student's start to the teacher.
 
-Sarao Mannelli et al. §6 (MATH_NOTES.md §1.13 [TXT]). A student of width ``m >= d`` is the
-matrix ``A = W W^T / m`` (eq. 4), any point of the PSD cone, and gradient descent on its weights
-moves ``A`` by the closed flow of Lemma 2.1 (eq. 5),
+Sarao Mannelli et al. §6 (described there in words; the formulas are reconstructed). A student of
+width ``m >= d`` is the matrix ``A = W W^T / m`` (eq. 4), any point of the PSD cone, and gradient
+descent on its weights moves ``A`` by the closed flow of Lemma 2.1 (eq. 5),
 
     dA/dt = -(G A + A G),    G = grad E_n(A) = mean_k r_k x_k x_k^T,  r_k = x_k^T (A - A*) x_k,
 

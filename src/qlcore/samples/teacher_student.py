@@ -1,6 +1,6 @@
 """Teacher-student data, the empirical loss in moments form, and gradient descent on the student.
 
-Sarao Mannelli et al. eqs. 1-6 (MATH_NOTES.md §1.1-1.2), in the conventions of
+Sarao Mannelli et al. eqs. 1-6 (reconstructed), in the conventions of
 :mod:`qlcore.dynamics.flows` (the book's one reading of the stripped constants): hidden units are
 the *columns* of ``W`` (``d x m``), ``A = W W^T / m`` and ``A* = W* W*^T / m*`` (eq. 4); inputs
 ``x ~ N(0, I_d)``, labels ``y_k = x_k^T A* x_k``; the loss is
@@ -17,8 +17,8 @@ Euler with the same step: ``W_+ W_+^T / m = A_+ + eta^2 G A G``, so the two traj
 Teachers (:func:`qlcore.dynamics.flows.gaussian_teacher`,
 :func:`~qlcore.dynamics.flows.orthonormal_teacher`): ``"gaussian"``, ``w*_i ~ N(0, I_d)``;
 ``"orthonormal"``, ``m* <= d`` orthonormal ``w*_i`` with ``A* = sum_i w*_i w*_i^T`` (eigenvalues 1,
-the reading of :mod:`qlcore.dynamics.flows`; the paper's normalisation is [UNREC]). ``m* = 0`` is
-the zero teacher ``A* = 0``.
+the reading of :mod:`qlcore.dynamics.flows`; the paper's normalisation is not recoverable from the
+source). ``m* = 0`` is the zero teacher ``A* = 0``.
 
 The data enter only through the fourth moments ``H`` of :mod:`qlcore.model.moments`: one loss or
 gradient evaluation costs ``O(d^4)`` whatever ``n`` (below ``n ~ d^2/2`` the per-sample sum,
@@ -230,7 +230,7 @@ def gd_recovery(
     ``x`` (runs, n, d); the engine is :func:`qlcore.dynamics.flows.train_student_weights` (moments
     form, all runs batched, float64).
 
-    ``step_size`` defaults to ``0.3 / (d (d + 2))`` (MATH_NOTES.md §1.7; ``d (d + 2)`` is
+    ``step_size`` defaults to ``0.3 / (d (d + 2))`` (``d (d + 2)`` is
     ``E |x|^4``); runs last ``t_max / step_size`` steps from ``init`` weights (``"gaussian"``:
     ``w_i ~ N(0, I)``, Theorem 4.1; ``"identity"``: ``A(0) = I``) drawn from ``seed``. Records at
     about ``n_records`` log-spaced steps and at ``t = 0``.

@@ -2,7 +2,7 @@
 
 A student of width ``m >= d`` realises every positive semidefinite ``A``, so its zero-loss set is
 the spectrahedron ``{A >= 0 : x_k^T A x_k = y_k, k = 1..n}`` (eq. 10). Counting constraints
-(App. A.5, eqs. A.13-A.16; MATH_NOTES.md §1.5) gives the number of samples above which the teacher
+(App. A.5, eqs. A.13-A.16) gives the number of samples above which the teacher
 ``A*`` of rank ``m*`` is the only point of it:
 
     n_c = d(d+1)/2 - (d - m*)(d - m* - 1)/2   (m* < d),      n_c = d(d+1)/2   (m* >= d)   (eq. 13)

@@ -7,7 +7,7 @@ A student of width ``m >= d`` realises every PSD matrix, so its zero-loss set is
 and every zero-loss student is the teacher iff ``S = {A*}`` (Theorem 3.1, eqs. 11-12; eq. 13
 predicts the threshold, :mod:`qlcore.samples.thresholds`). Two tests:
 
-**Width** (:func:`psd_uniqueness`, MATH_NOTES.md §1.4). For random symmetric directions ``C``,
+**Width** (:func:`psd_uniqueness`). For random symmetric directions ``C``,
 ``||C||_F = 1``, bound ``min <C, A>`` and ``max <C, A>`` over ``S``; the width ``max - min`` is
 zero for a single point.
 
@@ -68,7 +68,7 @@ from qlcore.model.moments import from_coordinates, quadratic_features
 from qlcore.samples.teacher_student import make_data
 from qlcore.samples.thresholds import n_critical
 
-DEFAULT_REL_TOL = 1e-5  # MATH_NOTES.md §1.4
+DEFAULT_REL_TOL = 1e-5  # a width below this times the scale counts as zero
 CERTIFICATE_TOL = 1e-9  # rounding in a margin is ~1e-15; margins of unique instances seen >= 1e-5
 RANK_TOL = 1e-10  # eigenvalues of A* below RANK_TOL * lambda_max count as zero
 

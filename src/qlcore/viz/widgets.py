@@ -2,7 +2,7 @@
 
 A slider is linked with ``jslink`` (in the browser, no Python kernel needed) to the
 ``selected_index`` of a ``Stack`` of precomputed frames, so the rendered page can still flip
-through them (DESIGN.md §5). Every frame is a PNG with alt text.
+through them. Every frame is a PNG with alt text.
 """
 
 from __future__ import annotations
