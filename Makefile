@@ -8,14 +8,20 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Written last by book/web/vendor.sh, so it marks a complete copy of the web assets.
 WEB    := book/_vendor/vendor/VERSIONS.txt
-# Results of paper-scale runs are cached here, keyed by the source they depend on, so `make
-# notebooks` and `make book` compute each figure once (src/qlcore/reproduce.py).
+# Paper-scale results ship in results/ (used while the code that computed them is unchanged);
+# anything else computed is cached here, keyed by the code it depends on (src/qlcore/reproduce.py).
 export QLCORE_CACHE := $(CURDIR)/.qlcore-cache
+# FRESH=1 (`make book FRESH=1`, `make notebooks FRESH=1`): ignore shipped results and start from
+# an empty cache, so every figure is recomputed.
+ifeq ($(FRESH),1)
+export QLCORE_FRESH := 1
+export QLCORE_CACHE := $(CURDIR)/.qlcore-cache/fresh-$(shell date +%Y%m%d-%H%M%S)
+endif
 # --all: re-read every page, so each build re-runs every notebook (the library or QL_SCALE may
 # have changed) and re-reports every warning (-W would otherwise pass on unchanged pages).
 JB     := $(BIN)/jupyter-book build --all . -n -W --keep-going
 
-.PHONY: book book-quick test lint setup notebooks clean
+.PHONY: book book-quick test lint setup notebooks results status clean
 
 setup: $(STAMP) $(WEB)
 
@@ -53,6 +59,14 @@ test: setup lint book-quick
 CHAPTERS ?= $(wildcard notebooks/[0-9][0-9]_*.md)
 notebooks: setup
 	TQDM_DISABLE=1 QL_SCALE=paper $(BIN)/python tools/execute_notebooks.py $(CHAPTERS)
+
+# Compute (or take from the cache) every figure whose shipped result is missing or stale, and
+# write it to results/ (commit it). `make status` lists them.
+results: setup
+	TQDM_DISABLE=1 $(BIN)/python -m qlcore ship
+
+status: setup
+	$(BIN)/python -m qlcore status
 
 clean:
 	rm -rf _build book/_vendor .pytest_cache

@@ -1,8 +1,9 @@
-"""Command line: ``python -m qlcore list`` and ``python -m qlcore reproduce FIGURE``."""
+"""Command line: ``python -m qlcore list``, ``reproduce FIGURE``, ``status`` and ``ship``."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -18,28 +19,81 @@ def _list(_args) -> int:
 
 
 def _reproduce(args) -> int:
-    from qlcore.reproduce import compute
+    from qlcore.reproduce import reproduce
 
     module = figure_module(args.figure)
-    if args.threads is not None:
-        if args.threads < 1:
-            raise ValueError(f"--threads must be a positive integer, got {args.threads}")
-        import torch
-
-        torch.set_num_threads(args.threads)
+    _set_threads(args.threads)
     if args.scheduler is not None:
         os.environ["QLCORE_SCHEDULER"] = args.scheduler  # read by qlcore.infra.sweep.run_sweep
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    result = compute(args.figure, args.scale, args.seed, device=args.device, progress=True)
+    result = reproduce(
+        args.figure,
+        args.scale,
+        args.seed,
+        use_cache=not args.fresh,
+        use_shipped=False if args.fresh else None,
+        device=args.device,
+        progress=True,
+    )
     (out / f"{args.figure}.json").write_text(json.dumps(result, indent=1))
     figure = module.plot(result)
     figure.savefig(out / f"{args.figure}.png", bbox_inches="tight")
     prov = result["provenance"]
     print(
         f"wrote {out / (args.figure + '.json')} and {out / (args.figure + '.png')} "
-        f"(scale {args.scale}, {prov['wall_time_s']} s, peak memory {prov['peak_rss_mib']} MiB)"
+        f"(scale {args.scale}; computed in {prov['wall_time_s']} s, peak memory "
+        f"{prov['peak_rss_mib']} MiB, code {prov['source_hash']})"
     )
+    return 0
+
+
+def _set_threads(threads: int | None) -> None:
+    if threads is not None:
+        if threads < 1:
+            raise ValueError(f"--threads must be a positive integer, got {threads}")
+        import torch
+
+        torch.set_num_threads(threads)
+
+
+def _status(_args) -> int:
+    from qlcore.reproduce import shipped_dir, shipped_path, shipped_status
+
+    print(f"shipped results in {shipped_dir()} (paper scale, seed 0)")
+    print(f"{'figure':27s} {'shipped':8s} {'state':8s} {'wall time':>10s}  file")
+    lacking = 0
+    for figure_id in sorted(REGISTRY):
+        state = shipped_status(figure_id)
+        path = shipped_path(figure_id)
+        wall = "-"
+        if state != "missing":
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                wall = f"{json.loads(path.read_text())['provenance']['wall_time_s']:.0f} s"
+        shipped = "no" if state == "missing" else "yes"
+        print(f"{figure_id:27s} {shipped:8s} {state:8s} {wall:>10s}  {path.name}")
+        lacking += state != "current"
+    if lacking:
+        print(
+            f"{lacking} figure(s) without a current shipped result; `python -m qlcore ship` "
+            "computes and writes them (`make results`)",
+            file=sys.stderr,
+        )
+    return 1 if lacking else 0
+
+
+def _ship(args) -> int:
+    from qlcore.reproduce import ship, shipped_status
+
+    _set_threads(args.threads)
+    figures = args.figures or sorted(REGISTRY)
+    for figure_id in figures:
+        figure_module(figure_id)  # a named error for an unknown id, before any work
+    for figure_id in figures:
+        if shipped_status(figure_id) == "current" and not args.force:
+            print(f"{figure_id}: current, kept")
+            continue
+        print(f"{figure_id}: wrote {ship(figure_id, progress=True)}")
     return 0
 
 
@@ -77,7 +131,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="Dask scheduler address (tcp://host:8786) for the experiment's "
         "parameter sweeps (default: a local process pool)",
     )
+    rep.add_argument(
+        "--fresh",
+        action="store_true",
+        help="compute now: ignore the shipped result and the cache (default: use them when "
+        "they were computed by the current code)",
+    )
     rep.set_defaults(handler=_reproduce)
+    commands.add_parser(
+        "status",
+        help="list every figure's shipped result (present, current or stale, wall time); "
+        "exit 1 when one lacks a current shipped result",
+    ).set_defaults(handler=_status)
+    shp = commands.add_parser(
+        "ship",
+        help="write the paper-scale results (seed 0) of FIGURES (default: all) to the shipped "
+        "folder, from the cache or computed now",
+    )
+    shp.add_argument("figures", nargs="*", metavar="FIGURE", help="figure ids (default: all)")
+    shp.add_argument("--force", action="store_true", help="rewrite current results too")
+    shp.add_argument("--threads", type=int, default=None, help="torch intra-op threads")
+    shp.set_defaults(handler=_ship)
     return parser
 
 

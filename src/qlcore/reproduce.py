@@ -1,19 +1,31 @@
-"""Run a registered figure, record its provenance, and cache the result on disk.
+"""Run a registered figure, record its provenance, and keep its result: shipped or cached.
 
-A result is cached in :func:`qlcore.infra.cache.cache_dir` keyed by figure, scale, seed, device
-and the hash of the experiment module together with every ``qlcore`` module it imports, found
-from the code (:func:`qlcore.infra.codehash.module_closure`), so a change to any code the figure
-runs invalidates it. The notebooks call :func:`reproduce` and the CLI calls :func:`compute`; both
-run the same experiment function, so the book and the CLI agree.
+Three places hold results, looked up in this order by :func:`reproduce`:
+
+1. **Shipped results** (:func:`shipped_dir`, the repository's ``results/``): the reduced result of
+   each figure's paper-scale run (seed 0), committed with the code. Each holds its provenance,
+   including the hash of the code that computed it; it is used only while that hash equals the
+   current one (:func:`shipped_status`), so a change to the code can never return old numbers.
+   ``python -m qlcore status`` lists them; ``python -m qlcore ship`` writes them.
+2. **The cache** (:func:`qlcore.infra.cache.cache_dir`), keyed by figure, scale, seed, device and
+   the same code hash.
+3. **Computing** the result now (:func:`compute`).
+
+The code hash covers the experiment module and every ``qlcore`` module it imports, found from the
+code (:func:`qlcore.infra.codehash.module_closure`). The notebooks call :func:`reproduce` and so
+does the CLI; both run the same experiment function, so the book and the CLI agree. Setting
+``QLCORE_FRESH=1`` (``make book FRESH=1``) skips shipped results.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import platform
 import resource
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -21,7 +33,12 @@ import torch
 from qlcore import __version__
 from qlcore.experiments import check_scale, figure_module
 from qlcore.infra.cache import cache_dir, write_atomically
-from qlcore.infra.codehash import closure_hash
+from qlcore.infra.codehash import PACKAGE_DIR, closure_hash
+
+SHIPPED_ENV = "QLCORE_RESULTS"
+FRESH_ENV = "QLCORE_FRESH"
+SHIPPED_SCALE = "paper"
+SHIPPED_SEED = 0
 
 
 def source_hash(figure_id: str) -> str:
@@ -45,7 +62,12 @@ def compute(
     start = time.perf_counter()
     result = module.run(scale, seed, device=device, progress=progress)
     wall = time.perf_counter() - start
+    settings = getattr(importlib.import_module(module.run.__module__), "SCALE_SETTINGS", {})
     result["provenance"] = {
+        "figure": figure_id,
+        "scale": scale,
+        "seed": seed,
+        "parameters": settings.get(scale),
         "qlcore_version": __version__,
         "source_hash": source_hash(figure_id),
         "torch_version": torch.__version__,
@@ -62,18 +84,69 @@ def compute(
     return result
 
 
+def shipped_dir() -> Path:
+    """The folder of shipped results: ``$QLCORE_RESULTS``, else ``results/`` of the repository
+    that holds this copy of ``qlcore`` (``src/qlcore/../../results``)."""
+    return Path(os.environ.get(SHIPPED_ENV, PACKAGE_DIR.parents[1] / "results"))
+
+
+def shipped_path(figure_id: str) -> Path:
+    """Where the shipped result of ``figure_id`` lives; figures computed by the same ``run``
+    (Figs. 2 and 3) share one file, named after that run's module."""
+    return shipped_dir() / f"{figure_module(figure_id).run.__module__.rsplit('.', 1)[-1]}.json"
+
+
+def shipped_status(figure_id: str) -> str:
+    """``"current"`` when a shipped result exists and was computed by the current code,
+    ``"stale"`` when one exists but the code has changed since, ``"missing"`` otherwise."""
+    path = shipped_path(figure_id)
+    if not path.is_file():
+        return "missing"
+    try:
+        provenance = json.loads(path.read_text())["provenance"]
+    except (ValueError, KeyError, TypeError):
+        return "stale"
+    return "current" if provenance.get("source_hash") == source_hash(figure_id) else "stale"
+
+
+def ship(figure_id: str, *, progress: bool | None = None) -> Path:
+    """Write the paper-scale result (seed 0) of ``figure_id``, from the cache or computed now,
+    to :func:`shipped_path`; return that path."""
+    result = reproduce(figure_id, SHIPPED_SCALE, SHIPPED_SEED, use_shipped=False, progress=progress)
+    module = importlib.import_module(figure_module(figure_id).run.__module__)
+    provenance = result["provenance"]
+    provenance.setdefault("scale", SHIPPED_SCALE)
+    provenance.setdefault("seed", SHIPPED_SEED)
+    provenance.setdefault("parameters", getattr(module, "SCALE_SETTINGS", {}).get(SHIPPED_SCALE))
+    path = shipped_path(figure_id)
+    write_atomically(path, json.dumps(result, separators=(",", ":")) + "\n")
+    return path
+
+
 def reproduce(
     figure_id: str,
     scale: str,
     seed: int = 0,
     *,
     use_cache: bool = True,
+    use_shipped: bool | None = None,
     device: str = "cpu",
     progress: bool | None = None,
 ) -> dict:
-    """The result of ``figure_id`` at ``scale``: from the cache when it is current, else
-    computed."""
+    """The result of ``figure_id`` at ``scale``: the shipped result when it is current and
+    ``scale``, ``seed`` are the shipped ones (paper, 0), else the cached one when it is current,
+    else computed now (and cached unless ``use_cache=False``).
+
+    ``use_shipped`` defaults to true unless the environment sets ``QLCORE_FRESH=1``."""
     check_scale(scale)
+    if use_shipped is None:
+        use_shipped = os.environ.get(FRESH_ENV, "") not in ("1", "true", "yes")
+    if (
+        use_shipped
+        and (scale, seed) == (SHIPPED_SCALE, SHIPPED_SEED)
+        and shipped_status(figure_id) == "current"
+    ):
+        return json.loads(shipped_path(figure_id).read_text())
     device_tag = "" if device == "cpu" else f"-{device}"
     path = (
         cache_dir() / f"{_run_id(figure_id)}-{scale}-seed{seed}{device_tag}-"
