@@ -9,14 +9,12 @@ Gaussian vectors, faces found by LP, with standard errors and z-scores against t
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
-from tqdm.auto import tqdm
 
 from qlcore.cones import counts
 from qlcore.cones.sampling import estimate_faces
 from qlcore.experiments import check_scale
+from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.viz import style
 
 FIGURE_ID = "cover-efron"
@@ -88,7 +86,10 @@ def exact_curves(dims, ratios) -> dict:
     return curves
 
 
-def _sampled_point(n, d, max_k, draws, seed) -> dict:
+def sampled_point(n: int, d: int, max_k: int, draws: int, seed: int) -> dict:
+    """One Monte Carlo point: :func:`qlcore.cones.sampling.estimate_faces` of ``draws`` cones of
+    ``n`` Gaussian vectors in ``R^d``, with the exact values and the standard scores of the
+    estimates under the exact law."""
     estimate = estimate_faces(n, d, max_k, n_draws=draws, seed=seed)
     exact_p = float(counts.wendel_probability(n, d))
     exact_f = [float(counts.expected_faces(n, d, k)) for k in range(1, max_k + 1)]
@@ -110,7 +111,8 @@ def run(scale: str, seed: int = 0, device: str = "cpu", progress: bool | None = 
     """Exact table and curves, and Monte Carlo points: ``E[F_1]`` over ``N / d`` for each
     sampled ``d``, and every ``E[F_k]`` for ``d = face_dim``. ``device`` is unused (LPs run on
     the CPU). A progress bar counts the sampled points unless ``progress=False`` or
-    ``TQDM_DISABLE=1``."""
+    ``TQDM_DISABLE=1``. The points run as one :func:`qlcore.infra.sweep.run_sweep` (a local
+    process pool, or a Dask cluster with ``QLCORE_SCHEDULER``), each cached when it finishes."""
     settings = SCALE_SETTINGS[check_scale(scale)]
     rays = [
         (n, d, 1, settings["draws"])
@@ -119,14 +121,16 @@ def run(scale: str, seed: int = 0, device: str = "cpu", progress: bool | None = 
     ]
     d = settings["face_dim"]
     faces = [(n, d, min(n, d) - 1, settings["face_draws"]) for n in settings["face_ns"]]
-    points = [
-        _sampled_point(*point, seed=seed + 1000 * point[1] + point[0])
-        for point in tqdm(
-            rays + faces,
-            desc=FIGURE_ID,
-            disable=progress is False or os.environ.get("TQDM_DISABLE") == "1",
-        )
-    ]
+    points = run_sweep(
+        sampled_point,
+        [
+            {"n": n, "d": d, "max_k": k, "draws": draws, "seed": seed + 1000 * d + n}
+            for n, d, k, draws in rays + faces
+        ],
+        cache_dir=default_cache_dir(),
+        progress=progress is not False,
+        description=FIGURE_ID,
+    )
     return {
         "figure": FIGURE_ID,
         "scale": scale,
