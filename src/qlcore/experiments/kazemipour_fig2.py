@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.experiments import check_scale
+from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.model import data, networks, train
 from qlcore.viz import style
 
@@ -55,20 +56,26 @@ def _numerical_rank(q: np.ndarray, rtol: float = 1e-3) -> int:
 
 
 def build_workload(
-    settings: dict, seed: int = 0, *, models=data.TARGET_MODELS, variants=networks.VARIANTS
+    settings: dict,
+    seed: int = 0,
+    *,
+    models=data.TARGET_MODELS,
+    variants=networks.VARIANTS,
+    blocks=None,
 ):
     """Data sets and initial networks of Fig. 2 for ``settings`` (one of :data:`SCALE_SETTINGS`).
 
     Returns ``(datasets, students, layout)`` in the form :func:`qlcore.model.train.train_networks`
     takes: per data set ``(x, y)``, its list of students, and for each student its
     ``(variant, width, run)``. ``models`` and ``variants`` select a subset (the benchmarks use
-    one model and one variant); a data set's seed depends on its model, not on the subset.
+    one model and one variant) and ``blocks`` the data sets of each model (default: all); a data
+    set's seed depends on its model and block, not on the subset.
     """
     dim, widths, runs = settings["dim"], settings["widths"], settings["runs"]
     datasets, students, layout = [], [], []
     for model in models:
         model_index = data.TARGET_MODELS.index(model)
-        for block in range(settings["n_datasets"]):
+        for block in range(settings["n_datasets"]) if blocks is None else blocks:
             dataset = data.make_dataset(
                 model,
                 n_samples=settings["n_samples"],
@@ -95,18 +102,13 @@ def build_workload(
     return datasets, students, layout
 
 
-def run(
-    scale: str = "paper", seed: int = 0, *, device: str = "cpu", progress: bool | None = None
-) -> dict:
-    """Train every (model, data set, variant, width, run) of Fig. 2 and collect the results.
-
-    Returns a JSON-ready dict with the settings, the least-squares NMSE of each data set, and per
-    model and variant arrays of shape (data sets, runs, widths): ``nmse``, ``excess_nmse``
-    (NMSE minus the least-squares NMSE), ``certificate`` (Lemma C.1) and ``q_rank`` (numerical
-    rank of ``Q``), plus ``success_fraction`` per width and the NMSE trace of run 0 of data set 0.
-    """
+def train_data_set(scale: str, seed: int, model: str, block: int, device: str = "cpu") -> dict:
+    """Train every network of Fig. 2 on data set ``block`` of target ``model`` (one point of the
+    sweep in :func:`run`). Returns the data set's least-squares NMSE, the recorded epochs, one row
+    ``[variant, width, run, nmse, excess_nmse, certificate, q_rank]`` per network, and for data
+    set 0 the NMSE trace of run 0 per variant and width."""
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
-    datasets, students, layout = build_workload(settings, seed)
+    datasets, students, layout = build_workload(settings, seed, models=[model], blocks=[block])
     result = train.train_networks(
         datasets,
         students,
@@ -116,44 +118,87 @@ def run(
         device=device,
         record_every=settings["record_every"],
         compile=settings["compile"],
-        progress=progress,
+        progress=False,
     )
-    return _collect(result, layout, settings, scale, seed)
+    rows, traces = [], {}
+    for m, (name, width, run_index) in enumerate(layout[0]):
+        rows.append(
+            [
+                name,
+                width,
+                run_index,
+                float(result.nmse[0, m]),
+                float(result.excess_nmse[0, m]),
+                float(result.certificate[0, m]),
+                _numerical_rank(result.networks[0][m].q),
+            ]
+        )
+        if block == 0 and run_index == 0:
+            traces.setdefault(name, {})[str(width)] = result.history_nmse[:, 0, m].tolist()
+    return {
+        "least_squares_nmse": float(result.least_squares_nmse[0]),
+        "trace_epochs": result.history_epochs.tolist(),
+        "networks": rows,
+        "traces": traces,
+    }
 
 
-def _collect(result: train.TrainResult, layout, settings, scale, seed) -> dict:
+def run(
+    scale: str = "paper", seed: int = 0, *, device: str = "cpu", progress: bool | None = None
+) -> dict:
+    """Train every (model, data set, variant, width, run) of Fig. 2 and collect the results.
+
+    The data sets are the points of one :func:`qlcore.infra.sweep.run_sweep` (a local process
+    pool, or a Dask cluster with ``QLCORE_SCHEDULER``; on a GPU they run in this process), each
+    cached when it finishes. Returns a JSON-ready dict with the settings, the least-squares NMSE
+    of each data set, and per model and variant arrays of shape (data sets, runs, widths):
+    ``nmse``, ``excess_nmse`` (NMSE minus the least-squares NMSE), ``certificate`` (Lemma C.1)
+    and ``q_rank`` (numerical rank of ``Q``), plus ``success_fraction`` per width and the NMSE
+    trace of run 0 of data set 0.
+    """
+    settings = dict(SCALE_SETTINGS[check_scale(scale)])
+    points = [
+        {"scale": scale, "seed": seed, "model": model, "block": block, "device": device}
+        for model in data.TARGET_MODELS
+        for block in range(settings["n_datasets"])
+    ]
+    outcomes = run_sweep(
+        train_data_set,
+        points,
+        cache_dir=default_cache_dir(),
+        max_workers=None if device == "cpu" else 1,
+        progress=progress is not False,
+        description=FIGURE_ID,
+    )
+    return _collect(points, outcomes, settings, scale, seed)
+
+
+def _collect(points, outcomes, settings, scale, seed) -> dict:
     widths, runs, n_blocks = settings["widths"], settings["runs"], settings["n_datasets"]
     shape = (n_blocks, runs, len(widths))
+    keys = ("nmse", "excess_nmse", "certificate", "q_rank")
     per_cell = {
-        model: {
-            name: {key: np.zeros(shape) for key in ("nmse", "excess_nmse", "certificate", "q_rank")}
-            for name in networks.VARIANTS
-        }
+        model: {name: {key: np.zeros(shape) for key in keys} for name in networks.VARIANTS}
         for model in data.TARGET_MODELS
     }
+    trace_epochs = outcomes[0]["trace_epochs"]
     traces = {
-        model: {
-            name: np.zeros((len(widths), len(result.history_epochs))) for name in networks.VARIANTS
-        }
+        model: {name: np.zeros((len(widths), len(trace_epochs))) for name in networks.VARIANTS}
         for model in data.TARGET_MODELS
     }
-    for g, group_layout in enumerate(layout):
-        model, block = data.TARGET_MODELS[g // n_blocks], g % n_blocks
-        for m, (name, width, run_index) in enumerate(group_layout):
+    least_squares = {model: [0.0] * n_blocks for model in data.TARGET_MODELS}
+    for point, outcome in zip(points, outcomes):
+        model, block = point["model"], point["block"]
+        least_squares[model][block] = outcome["least_squares_nmse"]
+        for name, width, run_index, *values in outcome["networks"]:
             w = widths.index(width)
-            net = result.networks[g][m]
-            values = {
-                "nmse": result.nmse[g, m],
-                "excess_nmse": result.excess_nmse[g, m],
-                "certificate": result.certificate[g, m],
-                "q_rank": _numerical_rank(net.q),
-            }
             targets = range(runs) if name == "orthogonality" else [run_index]
             for r in targets:
-                for key, value in values.items():
+                for key, value in zip(keys, values):
                     per_cell[model][name][key][block, r, w] = value
-            if block == 0 and run_index == 0:
-                traces[model][name][w] = result.history_nmse[:, g, m]
+        for name, by_width in outcome["traces"].items():
+            for width, trace in by_width.items():
+                traces[model][name][widths.index(int(width))] = trace
     cells = {}
     for model in data.TARGET_MODELS:
         cells[model] = {}
@@ -165,7 +210,6 @@ def _collect(result: train.TrainResult, layout, settings, scale, seed) -> dict:
                 "success_fraction": success.mean(axis=(0, 1)).tolist(),
                 "trace_nmse": traces[model][name].tolist(),
             }
-    ls = result.least_squares_nmse.reshape(len(data.TARGET_MODELS), n_blocks)
     return {
         "figure": FIGURE_ID,
         "scale": scale,
@@ -174,8 +218,8 @@ def _collect(result: train.TrainResult, layout, settings, scale, seed) -> dict:
         "success_tolerance": SUCCESS_TOLERANCE,
         "models": list(data.TARGET_MODELS),
         "variants": list(networks.VARIANTS),
-        "least_squares_nmse": {m: ls[i].tolist() for i, m in enumerate(data.TARGET_MODELS)},
-        "trace_epochs": result.history_epochs.tolist(),
+        "least_squares_nmse": least_squares,
+        "trace_epochs": trace_epochs,
         "cells": cells,
     }
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from qlcore.experiments import check_scale
 from qlcore.experiments.kazemipour_fig2 import SCALE_SETTINGS, SUCCESS_TOLERANCE, build_workload
+from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.model import data, train
 from qlcore.viz import style
 
@@ -36,48 +37,81 @@ def _penalty_weight(rule: str, y: np.ndarray) -> float:
     return float(np.sum(y**2)) if rule == "table-1" else THEOREM_FACTOR * float(np.mean(y**2))
 
 
-def run(
-    scale: str = "paper", seed: int = 0, *, device: str = "cpu", progress: bool | None = None
-) -> dict:
-    """Train the orthogonality variant of Fig. 2 with each penalty rule of :data:`WEIGHTS`.
-
-    Returns a JSON-ready dict: settings, and per model and rule the ``excess_nmse`` (data sets,
-    widths), the ``success_fraction`` per width and, per width, the trace of the NMSE minus the
-    least-squares NMSE on data set 0.
-    """
+def train_penalty_rules(scale: str, seed: int, model: str, block: int, device: str = "cpu") -> dict:
+    """Train the orthogonality networks of data set ``block`` of target ``model`` (the starts of
+    Fig. 2) once per rule of :data:`WEIGHTS` (one point of the sweep in :func:`run`). Returns per
+    rule the NMSE minus the least-squares NMSE per width and its trace over the recorded
+    epochs."""
     settings = dict(SCALE_SETTINGS[check_scale(scale)], runs=1)
-    datasets, students, _ = build_workload(settings, seed, variants=("orthogonality",))
-    # one group per (rule, data set): the same starts, different penalty weights
-    rules = list(WEIGHTS)
-    all_students = [
-        [train.Student(s.network, gamma=_penalty_weight(rule, y), train_alpha=False) for s in group]
-        for rule in rules
-        for (_, y), group in zip(datasets, students)
-    ]
+    datasets, students, _ = build_workload(
+        settings, seed, models=[model], variants=("orthogonality",), blocks=[block]
+    )
+    (x, y), group = datasets[0], students[0]
     result = train.train_networks(
-        datasets * len(rules),
-        all_students,
+        [(x, y)] * len(WEIGHTS),
+        [
+            [
+                train.Student(s.network, gamma=_penalty_weight(rule, y), train_alpha=False)
+                for s in group
+            ]
+            for rule in WEIGHTS
+        ],
         epochs=settings["epochs"],
         lr=1e-3,
         dtype=settings["dtype"],
         device=device,
         record_every=settings["record_every"],
         compile=settings["compile"],
-        progress=progress,
+        progress=False,
     )
-    n_blocks = settings["n_datasets"]
+    return {
+        "trace_epochs": result.history_epochs.tolist(),
+        "rules": {
+            rule: {
+                "excess_nmse": result.excess_nmse[r].tolist(),
+                "trace_excess_nmse": (
+                    result.history_nmse[:, r, :] - result.least_squares_nmse[r]
+                ).T.tolist(),
+            }
+            for r, rule in enumerate(WEIGHTS)
+        },
+    }
+
+
+def run(
+    scale: str = "paper", seed: int = 0, *, device: str = "cpu", progress: bool | None = None
+) -> dict:
+    """Train the orthogonality variant of Fig. 2 with each penalty rule of :data:`WEIGHTS`.
+
+    The data sets are the points of one :func:`qlcore.infra.sweep.run_sweep` (local processes,
+    or Dask with ``QLCORE_SCHEDULER``). Returns a JSON-ready dict: settings, and per model and
+    rule the ``excess_nmse`` (data sets, widths), the ``success_fraction`` per width and, per
+    width, the trace of the NMSE minus the least-squares NMSE on data set 0.
+    """
+    settings = dict(SCALE_SETTINGS[check_scale(scale)], runs=1)
+    points = [
+        {"scale": scale, "seed": seed, "model": model, "block": block, "device": device}
+        for model in data.TARGET_MODELS
+        for block in range(settings["n_datasets"])
+    ]
+    outcomes = run_sweep(
+        train_penalty_rules,
+        points,
+        cache_dir=default_cache_dir(),
+        max_workers=None if device == "cpu" else 1,
+        progress=progress is not False,
+        description=FIGURE_ID,
+    )
     cells = {}
-    for m_index, model in enumerate(data.TARGET_MODELS):
+    for model in data.TARGET_MODELS:
+        of_model = [o for p, o in zip(points, outcomes) if p["model"] == model]
         cells[model] = {}
-        for r_index, rule in enumerate(rules):
-            first = r_index * len(datasets) + m_index * n_blocks
-            excess = result.excess_nmse[first : first + n_blocks]  # (blocks, widths)
+        for rule in WEIGHTS:
+            excess = np.array([o["rules"][rule]["excess_nmse"] for o in of_model])
             cells[model][rule] = {
                 "excess_nmse": excess.tolist(),
                 "success_fraction": (excess <= SUCCESS_TOLERANCE).mean(axis=0).tolist(),
-                "trace_excess_nmse": (
-                    result.history_nmse[:, first, :] - result.least_squares_nmse[first]
-                ).T.tolist(),
+                "trace_excess_nmse": of_model[0]["rules"][rule]["trace_excess_nmse"],
             }
     return {
         "figure": FIGURE_ID,
@@ -86,8 +120,8 @@ def run(
         "settings": settings,
         "success_tolerance": SUCCESS_TOLERANCE,
         "models": list(data.TARGET_MODELS),
-        "rules": rules,
-        "trace_epochs": result.history_epochs.tolist(),
+        "rules": list(WEIGHTS),
+        "trace_epochs": outcomes[0]["trace_epochs"],
         "cells": cells,
     }
 
