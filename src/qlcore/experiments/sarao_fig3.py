@@ -16,6 +16,7 @@ import numpy as np
 
 from qlcore.dynamics import flows, lotka_volterra
 from qlcore.experiments import check_scale
+from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.viz import style
 
 FIGURE_ID = "sarao-fig3"
@@ -44,31 +45,60 @@ SCALE_SETTINGS = {
 }
 
 
-def run(
-    scale: str = "paper", seed: int = 0, *, device: str = "cpu", progress: bool | None = None
-) -> dict:
-    """GD on the weights (width ``d``, ``A(0) = I``) for every ``n`` and data set, all runs
-    together; returns the losses per ``n`` (data sets x recorded times) and the reference
-    curves. ``device`` must be ``"cpu"`` (NumPy); ``progress`` is unused."""
-    if device != "cpu":
-        raise ValueError(f"{FIGURE_ID} runs in NumPy on the CPU; got device={device!r}")
-    settings = dict(SCALE_SETTINGS[check_scale(scale)])
-    dim, samples, datasets = settings["dim"], settings["samples"], settings["datasets"]
+def _teacher_and_inputs(settings: dict, seed: int):
+    """The teacher and every data set of the figure, drawn in one fixed order."""
+    dim, datasets = settings["dim"], settings["datasets"]
     teacher = flows.orthonormal_teacher(dim, 1, np.random.default_rng([seed, 0]))
     rng = np.random.default_rng([seed, 1])
-    inputs = [rng.standard_normal((n, dim)) for n in samples for _ in range(datasets)]
+    inputs = [rng.standard_normal((n, dim)) for n in settings["samples"] for _ in range(datasets)]
+    return teacher, inputs
+
+
+def train_at_n(scale: str, seed: int, n: int) -> dict:
+    """GD on the weights (width ``d``, ``A(0) = I``) on every data set of ``n`` samples (one point
+    of the sweep in :func:`run`): the recorded times and the training and population losses
+    (data sets x times)."""
+    settings = SCALE_SETTINGS[check_scale(scale)]
+    teacher, inputs = _teacher_and_inputs(settings, seed)
+    first = settings["samples"].index(n) * settings["datasets"]
     runs = flows.train_student_weights(
         teacher.matrix,
-        width=dim,
+        width=settings["dim"],
         step_size=settings["step_size"],
         t_max=settings["t_max"],
-        inputs=inputs,
+        inputs=inputs[first : first + settings["datasets"]],
         init="identity",
         seed=seed,
         n_records=settings["n_records"],
     )
-    shape = (len(samples), datasets, runs.t.size)
-    t_flow = runs.t[runs.t > 0]
+    return {
+        "t": runs.t.tolist(),
+        "training_loss": runs.training_loss.tolist(),
+        "population_loss": runs.population_loss.tolist(),
+    }
+
+
+def run(
+    scale: str = "paper", seed: int = 0, *, device: str = "cpu", progress: bool | None = None
+) -> dict:
+    """GD on the weights (width ``d``, ``A(0) = I``) for every ``n`` and data set, one
+    :func:`qlcore.infra.sweep.run_sweep` point per ``n`` (local processes, or Dask with
+    ``QLCORE_SCHEDULER``); returns the losses per ``n`` (data sets x recorded times) and the
+    reference curves. ``device`` must be ``"cpu"`` (NumPy)."""
+    if device != "cpu":
+        raise ValueError(f"{FIGURE_ID} runs in NumPy on the CPU; got device={device!r}")
+    settings = dict(SCALE_SETTINGS[check_scale(scale)])
+    dim = settings["dim"]
+    outcomes = run_sweep(
+        train_at_n,
+        [{"scale": scale, "seed": seed, "n": n} for n in settings["samples"]],
+        cache_dir=default_cache_dir(),
+        progress=progress is not False,
+        description=FIGURE_ID,
+    )
+    teacher, _ = _teacher_and_inputs(settings, seed)
+    t = np.asarray(outcomes[0]["t"])
+    t_flow = t[t > 0]
     orthogonal = lotka_volterra.OrthogonalTeacherFlow(dim, 1, 1.0)
     return {
         "figure": FIGURE_ID,
@@ -76,9 +106,9 @@ def run(
         "seed": seed,
         "settings": settings,
         "threshold": 2 * dim - 1,
-        "t": runs.t.tolist(),
-        "training_loss": runs.training_loss.reshape(shape).tolist(),
-        "population_loss": runs.population_loss.reshape(shape).tolist(),
+        "t": t.tolist(),
+        "training_loss": [o["training_loss"] for o in outcomes],
+        "population_loss": [o["population_loss"] for o in outcomes],
         "flow_t": t_flow.tolist(),
         "flow_loss": flows.population_loss_curve(teacher.eigenvalues, t_flow).tolist(),
         "loss_27": orthogonal.loss_27(t_flow).tolist(),
