@@ -25,3 +25,20 @@ def test_compare_loops_quick_runs_and_the_three_methods_agree():
         assert method in done.stdout
     assert "final NMSEs agree" in done.stdout
     assert "GFLOP/s" in done.stdout
+
+
+@pytest.mark.slow
+def test_recompute_figures_on_a_dask_cluster_reproduces_the_shipped_results():
+    env = dict(os.environ, TQDM_DISABLE="1")
+    script = ROOT / "benchmarks" / "recompute_figures.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--backend", "dask", "--workers", "1"]
+        + ["--figures", "sarao-fig2", "sarao-figb6"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "| `sarao-fig2` |" in done.stdout and "| **all** |" in done.stdout
+    assert done.stdout.count("| identical |") == 2

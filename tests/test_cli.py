@@ -199,3 +199,25 @@ def test_reproduce_rejects_bad_ids(counted_compute):
     with pytest.raises(ValueError, match="figure"):
         reproduce.reproduce("no-such-figure", "quick")
     assert calls == []
+
+
+def test_reproduce_takes_a_current_shipped_result_unless_fresh(tmp_path):
+    shipped = json.loads(reproduce.shipped_path("sarao-figb6").read_text())
+    shipped["provenance"]["marker"] = "from results/"
+    folder = tmp_path / "results"
+    folder.mkdir()
+    (folder / reproduce.shipped_path("sarao-figb6").name).write_text(json.dumps(shipped))
+    env = {reproduce.SHIPPED_ENV: str(folder), "QLCORE_CACHE": str(tmp_path / "cache")}
+    for fresh, expected in (((), "from results/"), (("--fresh",), None)):
+        out = tmp_path / f"out{len(fresh)}"
+        done = subprocess.run(
+            [sys.executable, "-m", "qlcore", "reproduce", "sarao-figb6", "--out", str(out)]
+            + list(fresh),
+            capture_output=True,
+            text=True,
+            env={**os.environ, "TQDM_DISABLE": "1", **env},
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        result = json.loads((out / "sarao-figb6.json").read_text())
+        assert result["provenance"].get("marker") == expected
