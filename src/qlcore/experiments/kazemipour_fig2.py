@@ -157,20 +157,28 @@ def run(
     trace of run 0 of data set 0.
     """
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
+    points, outcomes = sweep_data_sets(train_data_set, settings, scale, seed, device, progress)
+    return _collect(points, outcomes, settings, scale, seed)
+
+
+def sweep_data_sets(function, settings: dict, scale: str, seed: int, device: str, progress):
+    """``function(scale, seed, model, block, device)`` for every data set of ``settings``, as one
+    :func:`qlcore.infra.sweep.run_sweep` (a local process pool, or Dask with ``QLCORE_SCHEDULER``;
+    in this process on a GPU). Returns the points and their outcomes, in order."""
     points = [
         {"scale": scale, "seed": seed, "model": model, "block": block, "device": device}
         for model in data.TARGET_MODELS
         for block in range(settings["n_datasets"])
     ]
     outcomes = run_sweep(
-        train_data_set,
+        function,
         points,
         cache_dir=default_cache_dir(),
         max_workers=None if device == "cpu" else 1,
         progress=progress is not False,
-        description=FIGURE_ID,
+        description=function.__module__.rsplit(".", 1)[-1],
     )
-    return _collect(points, outcomes, settings, scale, seed)
+    return points, outcomes
 
 
 def _collect(points, outcomes, settings, scale, seed) -> dict:

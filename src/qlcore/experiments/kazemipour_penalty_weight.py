@@ -17,8 +17,12 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.experiments import check_scale
-from qlcore.experiments.kazemipour_fig2 import SCALE_SETTINGS, SUCCESS_TOLERANCE, build_workload
-from qlcore.infra.sweep import default_cache_dir, run_sweep
+from qlcore.experiments.kazemipour_fig2 import (
+    SCALE_SETTINGS,
+    SUCCESS_TOLERANCE,
+    build_workload,
+    sweep_data_sets,
+)
 from qlcore.model import data, train
 from qlcore.viz import style
 
@@ -89,19 +93,7 @@ def run(
     width, the trace of the NMSE minus the least-squares NMSE on data set 0.
     """
     settings = dict(SCALE_SETTINGS[check_scale(scale)], runs=1)
-    points = [
-        {"scale": scale, "seed": seed, "model": model, "block": block, "device": device}
-        for model in data.TARGET_MODELS
-        for block in range(settings["n_datasets"])
-    ]
-    outcomes = run_sweep(
-        train_penalty_rules,
-        points,
-        cache_dir=default_cache_dir(),
-        max_workers=None if device == "cpu" else 1,
-        progress=progress is not False,
-        description=FIGURE_ID,
-    )
+    points, outcomes = sweep_data_sets(train_penalty_rules, settings, scale, seed, device, progress)
     cells = {}
     for model in data.TARGET_MODELS:
         of_model = [o for p, o in zip(points, outcomes) if p["model"] == model]
