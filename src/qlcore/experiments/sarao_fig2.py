@@ -13,6 +13,7 @@ import numpy as np
 
 from qlcore.dynamics import flows
 from qlcore.experiments import check_scale
+from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.viz import style
 
 FIGURE_ID = "sarao-fig2"
@@ -32,42 +33,59 @@ def teacher_width(panel: int, dim: int) -> int:
     return int(constant + round(fraction * dim))
 
 
+def teacher_curve(scale: str, seed: int, panel: int, dim: int, draw: int) -> dict:
+    """``E(t)`` of the eigenvalue ODE (20) from ``A(0) = I`` for teacher ``draw`` of ``panel`` at
+    dimension ``dim`` (one point of the sweep in :func:`run`), with its asymptotic prediction."""
+    settings = SCALE_SETTINGS[check_scale(scale)]
+    t = np.r_[0.0, np.geomspace(settings["t_min"], settings["t_max"], settings["n_times"])]
+    width = teacher_width(panel, dim)
+    teacher = flows.gaussian_teacher(dim, width, np.random.default_rng([seed, panel, dim, draw]))
+    rank = int(np.sum(teacher.eigenvalues > 0))
+    curve = {
+        "dim": dim,
+        "teacher_width": width,
+        "teacher_rank": rank,
+        "draw": draw,
+        "teacher_eigenvalues": teacher.eigenvalues.tolist(),
+        "loss": flows.population_loss_curve(teacher.eigenvalues, t).tolist(),
+    }
+    if rank < dim:
+        curve["t2_constant"] = flows.t2_constant(dim, rank)
+    else:
+        curve["kappa_min"] = flows.linearised_rate(teacher.eigenvalues)
+    return curve
+
+
 def run(
     scale: str = "paper", seed: int = 0, *, device: str = "cpu", progress: bool | None = None
 ) -> dict:
     """``E(t)`` for each panel, ``d`` and teacher draw, with the asymptotic prediction: the
     ``t^-2`` constant (26) for a rank-deficient teacher, the rate ``kappa_min`` of (28) for a
-    full-rank one. ``device`` must be ``"cpu"`` (the ODEs run in SciPy); ``progress`` is unused."""
+    full-rank one; one :func:`qlcore.infra.sweep.run_sweep` point per curve (local processes, or
+    Dask with ``QLCORE_SCHEDULER``). ``device`` must be ``"cpu"`` (the ODEs run in SciPy)."""
     if device != "cpu":
         raise ValueError(
             f"{FIGURE_ID} integrates ODEs with SciPy on the CPU; got device={device!r}"
         )
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     t = np.r_[0.0, np.geomspace(settings["t_min"], settings["t_max"], settings["n_times"])]
-    panels = []
-    for p, (label, _, _) in enumerate(PANELS):
-        curves = []
-        for dim in settings["dims"]:
-            width = teacher_width(p, dim)
-            for draw in range(settings["teachers"]):
-                teacher = flows.gaussian_teacher(
-                    dim, width, np.random.default_rng([seed, p, dim, draw])
-                )
-                rank = int(np.sum(teacher.eigenvalues > 0))
-                curve = {
-                    "dim": dim,
-                    "teacher_width": width,
-                    "teacher_rank": rank,
-                    "draw": draw,
-                    "teacher_eigenvalues": teacher.eigenvalues.tolist(),
-                    "loss": flows.population_loss_curve(teacher.eigenvalues, t).tolist(),
-                }
-                if rank < dim:
-                    curve["t2_constant"] = flows.t2_constant(dim, rank)
-                else:
-                    curve["kappa_min"] = flows.linearised_rate(teacher.eigenvalues)
-                curves.append(curve)
-        panels.append({"label": label, "curves": curves})
+    points = [
+        {"scale": scale, "seed": seed, "panel": p, "dim": dim, "draw": draw}
+        for p in range(len(PANELS))
+        for dim in settings["dims"]
+        for draw in range(settings["teachers"])
+    ]
+    curves = run_sweep(
+        teacher_curve,
+        points,
+        cache_dir=default_cache_dir(),
+        progress=progress is not False,
+        description=FIGURE_ID,
+    )
+    panels = [
+        {"label": label, "curves": [c for q, c in zip(points, curves) if q["panel"] == p]}
+        for p, (label, _, _) in enumerate(PANELS)
+    ]
     return {
         "figure": FIGURE_ID,
         "scale": scale,
