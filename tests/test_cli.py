@@ -29,8 +29,8 @@ FIGURES = (
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
-def run_cli(*args, cwd=None):
-    env = dict(os.environ, TQDM_DISABLE="1")
+def run_cli(*args, cwd=None, env=None):
+    env = dict(os.environ, TQDM_DISABLE="1", **(env or {}))
     return subprocess.run(
         [sys.executable, "-m", "qlcore", *args],
         capture_output=True,
@@ -210,14 +210,7 @@ def test_reproduce_takes_a_current_shipped_result_unless_fresh(tmp_path):
     env = {reproduce.SHIPPED_ENV: str(folder), "QLCORE_CACHE": str(tmp_path / "cache")}
     for fresh, expected in (((), "from results/"), (("--fresh",), None)):
         out = tmp_path / f"out{len(fresh)}"
-        done = subprocess.run(
-            [sys.executable, "-m", "qlcore", "reproduce", "sarao-figb6", "--out", str(out)]
-            + list(fresh),
-            capture_output=True,
-            text=True,
-            env={**os.environ, "TQDM_DISABLE": "1", **env},
-            timeout=600,
-        )
+        done = run_cli("reproduce", "sarao-figb6", "--out", str(out), *fresh, env=env)
         assert done.returncode == 0, done.stderr[-2000:]
         result = json.loads((out / "sarao-figb6.json").read_text())
         assert result["provenance"].get("marker") == expected

@@ -113,11 +113,6 @@ def ship(figure_id: str, *, progress: bool | None = None) -> Path:
     """Write the paper-scale result (seed 0) of ``figure_id``, from the cache or computed now,
     to :func:`shipped_path`; return that path."""
     result = reproduce(figure_id, SHIPPED_SCALE, SHIPPED_SEED, use_shipped=False, progress=progress)
-    module = importlib.import_module(figure_module(figure_id).run.__module__)
-    provenance = result["provenance"]
-    provenance.setdefault("scale", SHIPPED_SCALE)
-    provenance.setdefault("seed", SHIPPED_SEED)
-    provenance.setdefault("parameters", getattr(module, "SCALE_SETTINGS", {}).get(SHIPPED_SCALE))
     path = shipped_path(figure_id)
     write_atomically(path, json.dumps(result, separators=(",", ":")) + "\n")
     return path

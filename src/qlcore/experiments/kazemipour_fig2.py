@@ -102,14 +102,10 @@ def build_workload(
     return datasets, students, layout
 
 
-def train_data_set(scale: str, seed: int, model: str, block: int, device: str = "cpu") -> dict:
-    """Train every network of Fig. 2 on data set ``block`` of target ``model`` (one point of the
-    sweep in :func:`run`). Returns the data set's least-squares NMSE, the recorded epochs, one row
-    ``[variant, width, run, nmse, excess_nmse, certificate, q_rank]`` per network, and for data
-    set 0 the NMSE trace of run 0 per variant and width."""
-    settings = dict(SCALE_SETTINGS[check_scale(scale)])
-    datasets, students, layout = build_workload(settings, seed, models=[model], blocks=[block])
-    result = train.train_networks(
+def train_as_in_table_1(datasets, students, settings: dict, device: str) -> train.TrainResult:
+    """:func:`qlcore.model.train.train_networks` with the optimiser of Table 1: full-batch Adam at
+    step 1e-3 for the scale's ``epochs``, in its ``dtype``, recording every ``record_every``."""
+    return train.train_networks(
         datasets,
         students,
         epochs=settings["epochs"],
@@ -120,6 +116,16 @@ def train_data_set(scale: str, seed: int, model: str, block: int, device: str = 
         compile=settings["compile"],
         progress=False,
     )
+
+
+def train_data_set(scale: str, seed: int, model: str, block: int, device: str = "cpu") -> dict:
+    """Train every network of Fig. 2 on data set ``block`` of target ``model`` (one point of the
+    sweep in :func:`run`). Returns the data set's least-squares NMSE, the recorded epochs, one row
+    ``[variant, width, run, nmse, excess_nmse, certificate, q_rank]`` per network, and for data
+    set 0 the NMSE trace of run 0 per variant and width."""
+    settings = dict(SCALE_SETTINGS[check_scale(scale)])
+    datasets, students, layout = build_workload(settings, seed, models=[model], blocks=[block])
+    result = train_as_in_table_1(datasets, students, settings, device)
     rows, traces = [], {}
     for m, (name, width, run_index) in enumerate(layout[0]):
         rows.append(

@@ -22,6 +22,7 @@ from qlcore.experiments.kazemipour_fig2 import (
     SUCCESS_TOLERANCE,
     build_workload,
     sweep_data_sets,
+    train_as_in_table_1,
 )
 from qlcore.model import data, train
 from qlcore.viz import style
@@ -51,23 +52,11 @@ def train_penalty_rules(scale: str, seed: int, model: str, block: int, device: s
         settings, seed, models=[model], variants=("orthogonality",), blocks=[block]
     )
     (x, y), group = datasets[0], students[0]
-    result = train.train_networks(
-        [(x, y)] * len(WEIGHTS),
-        [
-            [
-                train.Student(s.network, gamma=_penalty_weight(rule, y), train_alpha=False)
-                for s in group
-            ]
-            for rule in WEIGHTS
-        ],
-        epochs=settings["epochs"],
-        lr=1e-3,
-        dtype=settings["dtype"],
-        device=device,
-        record_every=settings["record_every"],
-        compile=settings["compile"],
-        progress=False,
-    )
+    per_rule = [
+        [train.Student(s.network, gamma=_penalty_weight(rule, y), train_alpha=False) for s in group]
+        for rule in WEIGHTS
+    ]
+    result = train_as_in_table_1([(x, y)] * len(WEIGHTS), per_rule, settings, device)
     return {
         "trace_epochs": result.history_epochs.tolist(),
         "rules": {
