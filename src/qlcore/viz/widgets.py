@@ -15,17 +15,27 @@ import numpy as np
 
 from qlcore.viz import style
 
+# On a narrow screen a frame keeps at least this width (CSS pixels) and scrolls sideways, so
+# its labels keep the size they have on a wide screen instead of shrinking with the screen.
+MIN_FRAME_WIDTH = 640
+
 
 def png_frame(figure, alt: str) -> widgets.HTML:
-    """``figure`` as an inline PNG with alt text (the figure is closed)."""
+    """``figure`` as an inline PNG with alt text (the figure is closed). The image fills the
+    text column, but never shrinks below :data:`MIN_FRAME_WIDTH` (or its own width): on a phone
+    the frame scrolls sideways instead."""
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=72, bbox_inches="tight")
     plt.close(figure)
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    png = buffer.getvalue()
+    natural_width = int.from_bytes(png[16:20], "big")  # the PNG header's IHDR width
+    encoded = base64.b64encode(png).decode("ascii")
+    style = f"max-width:100%;min-width:{min(natural_width, MIN_FRAME_WIDTH)}px"
     return widgets.HTML(
-        f'<img src="data:image/png;base64,{encoded}" alt="{alt}" style="max-width:100%">'
+        f'<div style="overflow-x:auto"><img src="data:image/png;base64,{encoded}" '
+        f'alt="{alt}" style="{style}"></div>'
     )
 
 
