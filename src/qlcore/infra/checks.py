@@ -1,61 +1,259 @@
-"""Input checks shared by the public functions: errors name the argument and the fix."""
+"""Input checks shared by the public functions: errors name the argument and the fix.
+
+Every error ``qlcore`` raises on purpose is a :class:`QLCoreError`. Bad arguments raise
+:class:`InputError`, which is also a ``ValueError`` and a ``TypeError`` (so ``except ValueError``
+keeps working) and whose message starts with the argument's name. Requests that would exhaust the
+machine's memory or run for days raise :class:`TooLargeError` before anything is allocated, with
+the estimate and the limit (:func:`check_budget`).
+
+One rule for matrices meant to be symmetric (second-moment matrices, inner matrices ``A = QᵀΛQ``,
+population operators): a non-symmetric one is rejected (:func:`as_symmetric`), never symmetrised
+silently, since the loss of ``A`` and of ``(A + Aᵀ)/2`` differ in general.
+
+Integers may be Python or NumPy integers; floats may be any real number type (not ``bool``, not a
+string such as ``"0.1"``: convert it with ``float()``).
+"""
 
 from __future__ import annotations
 
+import math
+import numbers
+import os
+
 import numpy as np
+
+MEMORY_LIMIT_ENV = "QLCORE_MEMORY_LIMIT_GIB"
+WORK_LIMIT_ENV = "QLCORE_WORK_LIMIT"
+DEFAULT_WORK_LIMIT = 1e14  # floating-point operations: about a day of one core at 1 GFLOP/s
+GIB = 2.0**30
+
+
+class QLCoreError(Exception):
+    """Base class of the errors ``qlcore`` raises on purpose."""
+
+
+class InputError(QLCoreError, ValueError, TypeError):
+    """An argument is invalid; the message names it and says how to fix it.
+
+    ``argument`` is the argument's name (``None`` when the error concerns several)."""
+
+    def __init__(self, message: str, *, argument: str | None = None):
+        super().__init__(message)
+        self.argument = argument
+
+
+class TooLargeError(InputError):
+    """A request would need more memory or work than the limit; refused before allocating.
+
+    ``estimate`` and ``limit`` are in the unit named by ``unit`` (``"bytes"`` or ``"flop"``)."""
+
+    def __init__(self, message: str, *, argument: str | None, estimate: float, limit: float, unit):
+        super().__init__(message, argument=argument)
+        self.estimate, self.limit, self.unit = estimate, limit, unit
+
+
+def _fail(name: str, message: str) -> InputError:
+    return InputError(f"{name} {message}", argument=name.split("[")[0])
+
+
+def as_array(value, name: str) -> np.ndarray:
+    """``value`` as a float64 array, or :class:`InputError` naming ``name`` (ragged nested
+    lists, strings, ``None``, complex numbers)."""
+    if value is None or isinstance(value, (str, bytes)):
+        raise _fail(name, f"must be an array of real numbers, got {type(value).__name__}")
+    if np.iscomplexobj(value):
+        raise _fail(name, "must be real, got a complex array; pass its .real part")
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise _fail(
+            name,
+            f"must be an array of real numbers (equal-length rows for a matrix), got "
+            f"{type(value).__name__}: {error}",
+        ) from None
+
+
+def _check_finite(array: np.ndarray, name: str) -> np.ndarray:
+    if not np.all(np.isfinite(array)):
+        raise _fail(name, "contains NaN or infinite values; clean the data first")
+    return array
 
 
 def as_matrix(value, name: str, *, rows: int | None = None, cols: int | None = None) -> np.ndarray:
-    """Return ``value`` as a finite float64 2-D array or raise ``ValueError`` naming ``name``."""
-    array = np.asarray(value, dtype=np.float64)
+    """Return ``value`` as a finite float64 2-D array or raise :class:`InputError` naming
+    ``name``."""
+    array = as_array(value, name)
     if array.ndim != 2:
-        raise ValueError(f"{name} must be a 2-D array, got shape {array.shape}")
+        hint = "; reshape a single sample with x.reshape(1, -1)" if array.ndim == 1 else ""
+        raise _fail(name, f"must be a 2-D array, got shape {array.shape}{hint}")
     if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+        raise _fail(name, f"must not be empty, got shape {array.shape}")
     if rows is not None and array.shape[0] != rows:
-        raise ValueError(f"{name} must have {rows} rows, got shape {array.shape}")
+        raise _fail(name, f"must have {rows} rows, got shape {array.shape}")
     if cols is not None and array.shape[1] != cols:
-        raise ValueError(f"{name} must have {cols} columns, got shape {array.shape}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values; clean the data first")
-    return array
+        raise _fail(name, f"must have {cols} columns, got shape {array.shape}")
+    return _check_finite(array, name)
 
 
 def as_vector(value, name: str, *, length: int | None = None) -> np.ndarray:
-    """Return ``value`` as a finite float64 1-D array or raise ``ValueError`` naming ``name``."""
-    array = np.asarray(value, dtype=np.float64)
+    """Return ``value`` as a finite float64 1-D array or raise :class:`InputError` naming
+    ``name``."""
+    array = as_array(value, name)
     if array.ndim != 1:
-        raise ValueError(f"{name} must be a 1-D array, got shape {array.shape}")
+        raise _fail(name, f"must be a 1-D array, got shape {array.shape}")
     if array.size == 0:
-        raise ValueError(f"{name} must not be empty")
+        raise _fail(name, "must not be empty")
     if length is not None and array.shape[0] != length:
-        raise ValueError(f"{name} must have length {length}, got {array.shape[0]}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or infinite values; clean the data first")
-    return array
+        raise _fail(name, f"must have length {length}, got {array.shape[0]}")
+    return _check_finite(array, name)
 
 
 def as_symmetric(value, name: str, *, dim: int | None = None) -> np.ndarray:
-    """Return ``value`` as a finite symmetric square float64 matrix."""
+    """Return ``value`` as a finite symmetric square float64 matrix; a non-symmetric one is
+    rejected, not symmetrised (the library's one rule, see the module docstring)."""
     array = as_matrix(value, name, rows=dim, cols=dim)
     if array.shape[0] != array.shape[1]:
-        raise ValueError(f"{name} must be square, got shape {array.shape}")
+        raise _fail(name, f"must be square, got shape {array.shape}")
     if not np.allclose(array, array.T, rtol=1e-10, atol=1e-12 * max(1.0, np.abs(array).max())):
-        raise ValueError(f"{name} must be symmetric; pass (M + M.T) / 2")
+        raise _fail(name, "must be symmetric; pass (M + M.T) / 2 if that is what you mean")
     return array
 
 
-def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
-    """Return ``value`` as an int, raising ``ValueError`` if it is not an integer >= minimum."""
-    try:
-        is_integer = not isinstance(value, bool) and int(value) == value
-    except (TypeError, ValueError):
-        is_integer = False
+def check_int(value, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """``value`` as a Python int (NumPy integers and integral floats accepted) within
+    ``[minimum, maximum]``, or :class:`InputError` naming ``name``."""
+    is_integer = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and value == int(value):
+        is_integer = True
     if not is_integer:
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return int(value)
+        hint = "; convert it with int()" if isinstance(value, str) else ""
+        raise _fail(name, f"must be an integer, got {value!r}{hint}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise _fail(name, f"must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise _fail(name, f"must be <= {maximum}, got {value}")
+    return value
+
+
+def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
+    """``value`` as an int >= ``minimum`` (default 1), or :class:`InputError` naming ``name``."""
+    return check_int(value, name, minimum=minimum)
+
+
+def check_real(
+    value,
+    name: str,
+    *,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    positive: bool = False,
+    finite: bool = True,
+) -> float:
+    """``value`` as a float (any real number type, not ``bool`` or ``str``), finite unless
+    ``finite=False`` (NaN is never accepted), ``> 0`` if ``positive``, within
+    ``[minimum, maximum]``; otherwise :class:`InputError` naming ``name``."""
+    if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
+        hint = "; convert it with float()" if isinstance(value, str) else ""
+        raise _fail(name, f"must be a real number, got {value!r}{hint}")
+    value = float(value)
+    if math.isnan(value) or (finite and math.isinf(value)):
+        raise _fail(name, f"must be a finite number, got {value}")
+    if positive and not value > 0:
+        raise _fail(name, f"must be > 0, got {value}")
+    if minimum is not None and value < minimum:
+        raise _fail(name, f"must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise _fail(name, f"must be <= {maximum}, got {value}")
+    return value
+
+
+def check_seed(value, name: str = "seed") -> int:
+    """A seed for ``np.random.default_rng`` / ``torch.manual_seed``: an integer ``>= 0``."""
+    return check_int(value, name, minimum=0, maximum=2**63 - 1)
+
+
+def check_rng(value, name: str = "rng") -> np.random.Generator:
+    """``value`` if it is a ``np.random.Generator``, else :class:`InputError` naming ``name``."""
+    if not isinstance(value, np.random.Generator):
+        raise _fail(
+            name,
+            f"must be a numpy Generator, got {type(value).__name__}; pass "
+            f"np.random.default_rng(seed)",
+        )
+    return value
+
+
+def check_choice(value, name: str, choices) -> str:
+    """``value`` if it is one of ``choices``, else :class:`InputError` listing them."""
+    if not isinstance(value, str) or value not in choices:
+        raise _fail(name, f"must be one of {', '.join(map(repr, choices))}, got {value!r}")
+    return value
+
+
+def check_device(value, name: str = "device", *, supported=("cpu", "cuda")) -> str:
+    """A torch device name this code supports (``"cpu"``, ``"cuda"``, ``"cuda:N"``) and this
+    machine has; :class:`InputError` naming ``name`` otherwise."""
+    if not isinstance(value, str):
+        raise _fail(name, f"must be a device name such as 'cpu' or 'cuda', got {value!r}")
+    kind = value.split(":", 1)[0]
+    if kind not in supported:
+        raise _fail(name, f"must be one of {', '.join(map(repr, supported))}, got {value!r}")
+    if kind == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise _fail(name, f"is {value!r} but this machine has no CUDA device; use 'cpu'")
+        index = value.split(":", 1)[1] if ":" in value else "0"
+        if not index.isdigit() or int(index) >= torch.cuda.device_count():
+            raise _fail(name, f"names a CUDA device this machine lacks: {value!r}")
+    return value
+
+
+def memory_limit() -> float:
+    """Bytes one request may allocate: ``$QLCORE_MEMORY_LIMIT_GIB`` GiB, else 80% of the
+    machine's physical memory."""
+    if os.environ.get(MEMORY_LIMIT_ENV):
+        return float(os.environ[MEMORY_LIMIT_ENV]) * GIB
+    try:
+        return 0.8 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 16 * GIB
+
+
+def work_limit() -> float:
+    """Floating-point operations one request may take: ``$QLCORE_WORK_LIMIT``, else 1e14."""
+    return float(os.environ.get(WORK_LIMIT_ENV) or DEFAULT_WORK_LIMIT)
+
+
+def check_budget(
+    what: str, *, argument: str | None, nbytes: float = 0.0, flops: float = 0.0, fix: str
+) -> None:
+    """Refuse, before anything is allocated, a request estimated to need ``nbytes`` of memory or
+    ``flops`` operations beyond :func:`memory_limit` / :func:`work_limit`: raise
+    :class:`TooLargeError` saying what, the estimate, the limit and ``fix``."""
+    memory = memory_limit()
+    if nbytes > memory:
+        raise TooLargeError(
+            f"{argument or what}: {what} needs about {nbytes / GIB:,.1f} GiB of memory, more "
+            f"than the limit of {memory / GIB:,.1f} GiB; {fix} (or raise the limit with "
+            f"{MEMORY_LIMIT_ENV})",
+            argument=argument,
+            estimate=nbytes,
+            limit=memory,
+            unit="bytes",
+        )
+    work = work_limit()
+    if flops > work:
+        raise TooLargeError(
+            f"{argument or what}: {what} needs about {flops:.1e} operations, more than the limit "
+            f"of {work:.1e} (about a day on one core); {fix} (or raise the limit with "
+            f"{WORK_LIMIT_ENV})",
+            argument=argument,
+            estimate=flops,
+            limit=work,
+            unit="flop",
+        )
 
 
 def check_data(x, y) -> tuple[np.ndarray, np.ndarray]:
@@ -63,7 +261,8 @@ def check_data(x, y) -> tuple[np.ndarray, np.ndarray]:
     x = as_matrix(x, "x")
     y = as_vector(y, "y")
     if y.shape[0] != x.shape[0]:
-        raise ValueError(
-            f"x and y must have the same number of samples, got x {x.shape} and y {y.shape}"
+        raise InputError(
+            f"x and y must have the same number of samples, got x {x.shape} and y {y.shape}",
+            argument="y",
         )
     return x, y
