@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from qlcore.infra.checks import InputError
 from qlcore.model import networks
 
 D = 4
@@ -109,9 +110,9 @@ def test_width_zero(name):
 
 @pytest.mark.parametrize("name", ["Regular", "added_norm", "orthogonal", ""])
 def test_unknown_variant_raises(name):
-    with pytest.raises(ValueError, match="variant"):
+    with pytest.raises(InputError, match="^name must be one of 'regular'"):
         networks.variant(name)
-    with pytest.raises(ValueError, match="variant"):
+    with pytest.raises(InputError, match="^variant_name must be one of"):
         networks.initial_network(name, D, 3, np.random.default_rng(0))
 
 

@@ -61,11 +61,14 @@ def as_array(value, name: str) -> np.ndarray:
     lists, strings, ``None``, complex numbers)."""
     if value is None or isinstance(value, (str, bytes)):
         raise _fail(name, f"must be an array of real numbers, got {type(value).__name__}")
-    if np.iscomplexobj(value):
-        raise _fail(name, "must be real, got a complex array; pass its .real part")
     try:
-        return np.asarray(value, dtype=np.float64)
+        array = np.asarray(value)
+        if np.iscomplexobj(array):
+            raise _fail(name, "must be real, got a complex array; pass its .real part")
+        return array.astype(np.float64, copy=False)
     except (TypeError, ValueError) as error:
+        if isinstance(error, InputError):
+            raise
         raise _fail(
             name,
             f"must be an array of real numbers (equal-length rows for a matrix), got "
@@ -79,14 +82,16 @@ def _check_finite(array: np.ndarray, name: str) -> np.ndarray:
     return array
 
 
-def as_matrix(value, name: str, *, rows: int | None = None, cols: int | None = None) -> np.ndarray:
-    """Return ``value`` as a finite float64 2-D array or raise :class:`InputError` naming
-    ``name``."""
+def as_matrix(
+    value, name: str, *, rows: int | None = None, cols: int | None = None, empty_ok: bool = False
+) -> np.ndarray:
+    """Return ``value`` as a finite float64 2-D array (with no entries only if ``empty_ok``) or
+    raise :class:`InputError` naming ``name``."""
     array = as_array(value, name)
     if array.ndim != 2:
         hint = "; reshape a single sample with x.reshape(1, -1)" if array.ndim == 1 else ""
         raise _fail(name, f"must be a 2-D array, got shape {array.shape}{hint}")
-    if array.size == 0:
+    if array.size == 0 and not empty_ok:
         raise _fail(name, f"must not be empty, got shape {array.shape}")
     if rows is not None and array.shape[0] != rows:
         raise _fail(name, f"must have {rows} rows, got shape {array.shape}")
@@ -95,13 +100,13 @@ def as_matrix(value, name: str, *, rows: int | None = None, cols: int | None = N
     return _check_finite(array, name)
 
 
-def as_vector(value, name: str, *, length: int | None = None) -> np.ndarray:
-    """Return ``value`` as a finite float64 1-D array or raise :class:`InputError` naming
-    ``name``."""
+def as_vector(value, name: str, *, length: int | None = None, empty_ok: bool = False) -> np.ndarray:
+    """Return ``value`` as a finite float64 1-D array (empty only if ``empty_ok``) or raise
+    :class:`InputError` naming ``name``."""
     array = as_array(value, name)
     if array.ndim != 1:
         raise _fail(name, f"must be a 1-D array, got shape {array.shape}")
-    if array.size == 0:
+    if array.size == 0 and not empty_ok:
         raise _fail(name, "must not be empty")
     if length is not None and array.shape[0] != length:
         raise _fail(name, f"must have length {length}, got {array.shape[0]}")
@@ -211,14 +216,22 @@ def check_device(value, name: str = "device", *, supported=("cpu", "cuda")) -> s
 
 
 def memory_limit() -> float:
-    """Bytes one request may allocate: ``$QLCORE_MEMORY_LIMIT_GIB`` GiB, else 80% of the
-    machine's physical memory."""
+    """Bytes one request may allocate: ``$QLCORE_MEMORY_LIMIT_GIB`` GiB, else half the memory
+    available now (``MemAvailable`` of ``/proc/meminfo``; half the physical memory where that
+    cannot be read)."""
     if os.environ.get(MEMORY_LIMIT_ENV):
         return float(os.environ[MEMORY_LIMIT_ENV]) * GIB
     try:
-        return 0.8 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        with open("/proc/meminfo") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return 0.5 * float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return 0.5 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
-        return 16 * GIB
+        return 8 * GIB
 
 
 def work_limit() -> float:
@@ -235,7 +248,7 @@ def check_budget(
     memory = memory_limit()
     if nbytes > memory:
         raise TooLargeError(
-            f"{argument or what}: {what} needs about {nbytes / GIB:,.1f} GiB of memory, more "
+            f"{argument or what}: {what} would need about {nbytes / GIB:,.1f} GiB of memory, more "
             f"than the limit of {memory / GIB:,.1f} GiB; {fix} (or raise the limit with "
             f"{MEMORY_LIMIT_ENV})",
             argument=argument,
@@ -246,8 +259,8 @@ def check_budget(
     work = work_limit()
     if flops > work:
         raise TooLargeError(
-            f"{argument or what}: {what} needs about {flops:.1e} operations, more than the limit "
-            f"of {work:.1e} (about a day on one core); {fix} (or raise the limit with "
+            f"{argument or what}: {what} would need about {flops:.1e} operations, more than "
+            f"the limit of {work:.1e} (about a day on one core); {fix} (or raise the limit with "
             f"{WORK_LIMIT_ENV})",
             argument=argument,
             estimate=flops,

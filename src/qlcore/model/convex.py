@@ -15,12 +15,31 @@ from __future__ import annotations
 
 import numpy as np
 
-from qlcore.infra.checks import as_symmetric, check_data, check_positive_int
+from qlcore.infra.checks import (
+    InputError,
+    as_symmetric,
+    check_budget,
+    check_data,
+    check_positive_int,
+)
 from qlcore.model.moments import from_coordinates, quadratic_features
 
 
 def _residuals(x: np.ndarray, y: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return y - np.einsum("ni,ij,nj->n", x, matrix, x)
+
+
+def _check_lstsq_budget(x: np.ndarray) -> None:
+    """Refuse a least-squares problem on ``N x (p + 1)`` features that would not fit or finish."""
+    n, dim = x.shape
+    p = dim * (dim + 1) // 2 + 1
+    check_budget(
+        "least squares on the quadratic features of x",
+        argument="x",
+        nbytes=8.0 * 3 * n * p,
+        flops=4.0 * n * p * min(n, p),
+        fix="use fewer input dimensions or samples",
+    )
 
 
 def lifted_least_squares(x, y) -> tuple[np.ndarray, float]:
@@ -30,6 +49,7 @@ def lifted_least_squares(x, y) -> tuple[np.ndarray, float]:
     (the minimum-norm one if it is not unique) and ``nmse = sum r^2 / sum y^2``.
     """
     x, y = check_data(x, y)
+    _check_lstsq_budget(x)
     coords, *_ = np.linalg.lstsq(quadratic_features(x), y, rcond=None)
     matrix = from_coordinates(coords, x.shape[1])
     return matrix, nmse(x, y, matrix)
@@ -43,6 +63,7 @@ def lifted_least_squares_with_norm(x, y) -> tuple[np.ndarray, float, float]:
     :func:`lifted_least_squares`: the norm neuron changes the landscape, not the global minimum.
     """
     x, y = check_data(x, y)
+    _check_lstsq_budget(x)
     features = np.column_stack([quadratic_features(x), np.sum(x**2, axis=1)])
     coords, *_ = np.linalg.lstsq(features, y, rcond=None)
     matrix = from_coordinates(coords[:-1], x.shape[1])
@@ -55,7 +76,9 @@ def nmse(x, y, matrix) -> float:
     x, y = check_data(x, y)
     matrix = as_symmetric(matrix, "matrix", dim=x.shape[1])
     if not np.any(y):
-        raise ValueError("y is identically zero, so the NMSE (divided by sum y^2) is undefined")
+        raise InputError(
+            "y is identically zero, so the NMSE (divided by sum y^2) is undefined", argument="y"
+        )
     residual = _residuals(x, y, matrix)
     return float(residual @ residual / (y @ y))
 
@@ -76,7 +99,9 @@ def certificate(x, y, matrix) -> float:
     x, y = check_data(x, y)
     scale = np.linalg.norm(optimality_residual(x, y, np.zeros((x.shape[1],) * 2)))
     if scale == 0.0:
-        raise ValueError("sum_n y_n X_n is zero, so the relative certificate is undefined")
+        raise InputError(
+            "y: sum_n y_n X_n is zero, so the relative certificate is undefined", argument="y"
+        )
     return float(np.linalg.norm(optimality_residual(x, y, matrix)) / scale)
 
 
@@ -90,8 +115,9 @@ def network_from_matrix(matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
     dim = matrix.shape[0]
     k = check_positive_int(k, "k")
     if k < dim:
-        raise ValueError(
-            f"k must be >= d = {dim} to realise an arbitrary symmetric matrix, got {k}"
+        raise InputError(
+            f"k must be >= d = {dim} to realise an arbitrary symmetric matrix, got {k}",
+            argument="k",
         )
     eigenvalues, eigenvectors = np.linalg.eigh(matrix)
     lam = np.zeros(k)

@@ -19,7 +19,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qlcore.infra.checks import check_positive_int
+from qlcore.infra.checks import (
+    as_matrix,
+    as_symmetric,
+    check_budget,
+    check_choice,
+    check_positive_int,
+    check_rng,
+    check_seed,
+)
 
 TARGET_MODELS = ("planted-diagonal", "planted-gaussian", "non-planted")
 
@@ -53,6 +61,13 @@ def gaussian_inputs(
     """Draw ``n_samples`` inputs ``x ~ N(0, I_dim)``; with ``constant_first`` set ``x_1 = 1``."""
     n_samples = check_positive_int(n_samples, "n_samples")
     dim = check_positive_int(dim, "dim")
+    rng = check_rng(rng)
+    check_budget(
+        "the inputs",
+        argument="n_samples",
+        nbytes=8.0 * n_samples * dim,
+        fix="draw fewer samples or dimensions",
+    )
     x = rng.standard_normal((n_samples, dim))
     if constant_first:
         x[:, 0] = 1.0
@@ -61,18 +76,21 @@ def gaussian_inputs(
 
 def planted_matrix(model: str, dim: int, rng: np.random.Generator) -> np.ndarray | None:
     """The symmetric teacher matrix of a target model (``None`` for non-planted data)."""
+    check_choice(model, "model", TARGET_MODELS)
+    dim = check_positive_int(dim, "dim")
+    rng = check_rng(rng)
     if model == "planted-diagonal":
         return np.diag(rng.choice([-1.0, 1.0], size=dim))
     if model == "planted-gaussian":
         upper = np.triu(rng.standard_normal((dim, dim)))
         return upper + np.triu(upper, 1).T
-    if model == "non-planted":
-        return None
-    raise ValueError(f"model must be one of {TARGET_MODELS}, got {model!r}")
+    return None  # non-planted
 
 
 def quadratic_form(x: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-    """``A . x_n x_n^T = x_n^T A x_n`` for every row ``x_n`` of ``x``."""
+    """``A . x_n x_n^T = x_n^T A x_n`` for every row ``x_n`` of ``x`` (``A`` symmetric)."""
+    x = as_matrix(x, "x")
+    matrix = as_symmetric(matrix, "matrix", dim=x.shape[1])
     return np.einsum("ni,ij,nj->n", x, matrix, x)
 
 
@@ -83,9 +101,8 @@ def make_dataset(
 
     The same ``seed`` always gives the same data set.
     """
-    if model not in TARGET_MODELS:
-        raise ValueError(f"model must be one of {TARGET_MODELS}, got {model!r}")
-    rng = np.random.default_rng(seed)
+    check_choice(model, "model", TARGET_MODELS)
+    rng = np.random.default_rng(check_seed(seed))
     x = gaussian_inputs(n_samples, dim, rng, constant_first=constant_first)
     matrix = planted_matrix(model, dim, rng)
     y = rng.standard_normal(n_samples) if matrix is None else quadratic_form(x, matrix)

@@ -18,14 +18,21 @@ import numpy as np
 import torch
 from torch.func import grad, hessian
 
-from qlcore.infra.checks import check_data
-from qlcore.model.networks import QLNetwork
+from qlcore.infra.checks import (
+    InputError,
+    as_vector,
+    check_data,
+    check_positive_int,
+    check_real,
+)
+from qlcore.model.networks import QLNetwork, check_network
 
 VERDICTS = ("not stationary", "strict saddle", "strict local minimum", "degenerate")
 
 
 def pack(network: QLNetwork, train_alpha: bool = False) -> np.ndarray:
     """Parameter vector ``theta = (lambda, vec Q[, alpha])`` (``Q`` row-major)."""
+    network = check_network(network)
     parts = [network.lam, network.q.ravel()] + ([np.array([network.alpha])] if train_alpha else [])
     return np.concatenate(parts)
 
@@ -34,7 +41,10 @@ def unpack(
     theta: np.ndarray, dim: int, width: int, train_alpha: bool = False, alpha: float = 0.0
 ) -> QLNetwork:
     """Inverse of :func:`pack`; ``alpha`` is used when it is not trained."""
-    theta = np.asarray(theta, dtype=np.float64)
+    dim = check_positive_int(dim, "dim")
+    width = check_positive_int(width, "width", minimum=0)
+    size = width + dim * width + bool(train_alpha)
+    theta = as_vector(theta, "theta", length=size)
     lam, q = theta[:width], theta[width : width + dim * width].reshape(dim, width)
     return QLNetwork(lam=lam.copy(), q=q.copy(), alpha=float(theta[-1]) if train_alpha else alpha)
 
@@ -61,12 +71,12 @@ def loss_and_derivatives(
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """``F(theta)``, its gradient and its Hessian (float64, ``torch.func``) at ``network``."""
     x, y = check_data(x, y)
-    if x.shape[1] != network.dim:
-        raise ValueError(
-            f"x must have d = {network.dim} columns to match the network, got {x.shape[1]}"
+    network = check_network(network, dim=x.shape[1])
+    gamma = check_real(gamma, "gamma", minimum=0.0)
+    if not isinstance(train_alpha, (bool, np.bool_)):
+        raise InputError(
+            f"train_alpha must be True or False, got {train_alpha!r}", argument="train_alpha"
         )
-    if gamma < 0:
-        raise ValueError(f"gamma must be >= 0, got {gamma}")
     objective = _objective(x, y, network.dim, network.width, gamma, train_alpha, network.alpha)
     theta = torch.as_tensor(pack(network, train_alpha), dtype=torch.float64)
     return (
@@ -107,6 +117,8 @@ def classify_point(
     (positive semidefinite with zero eigenvalues: the second-order test is inconclusive and
     higher-order or perturbation checks must decide, as for Example 2.1).
     """
+    gradient_tol = check_real(gradient_tol, "gradient_tol", positive=True)
+    eigen_tol = check_real(eigen_tol, "eigen_tol", positive=True)
     value, gradient, hess = loss_and_derivatives(
         x, y, network, gamma=gamma, train_alpha=train_alpha
     )

@@ -23,29 +23,73 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qlcore.infra.checks import as_symmetric, check_data
+from qlcore.infra.checks import (
+    InputError,
+    as_array,
+    as_matrix,
+    as_symmetric,
+    check_budget,
+    check_data,
+    check_positive_int,
+)
 
 
 def n_coordinates(dim: int) -> int:
     """Number of symmetric coordinates ``p = d(d+1)/2``."""
+    dim = check_positive_int(dim, "dim")
     return dim * (dim + 1) // 2
 
 
 def coordinate_weights(dim: int) -> np.ndarray:
     """The weights ``s_ij`` (1 on the diagonal, 2 above it) in ``np.triu_indices`` order."""
-    rows, cols = np.triu_indices(dim)
+    rows, cols = np.triu_indices(check_positive_int(dim, "dim"))
     return np.where(rows == cols, 1.0, 2.0)
 
 
-def to_coordinates(matrix: np.ndarray) -> np.ndarray:
+def as_symmetric_stack(matrix, name: str = "matrix", *, dim: int | None = None) -> np.ndarray:
+    """``matrix`` as a finite float64 symmetric ``(d, d)`` matrix or stack ``(..., d, d)``;
+    :class:`~qlcore.infra.checks.InputError` otherwise (non-symmetric input is rejected, the
+    library's one rule)."""
+    array = as_array(matrix, name)
+    if array.ndim < 2 or array.shape[-1] != array.shape[-2] or array.shape[-1] == 0:
+        raise InputError(
+            f"{name} must be a square matrix (d, d) or a stack (..., d, d), got shape "
+            f"{array.shape}",
+            argument=name,
+        )
+    if dim is not None and array.shape[-1] != dim:
+        raise InputError(
+            f"{name} must be {dim} x {dim} to match the data, got shape {array.shape}",
+            argument=name,
+        )
+    if not np.all(np.isfinite(array)):
+        raise InputError(f"{name} contains NaN or infinite values", argument=name)
+    scale = max(1.0, float(np.abs(array).max(initial=0.0)))
+    if not np.allclose(array, np.swapaxes(array, -1, -2), rtol=1e-10, atol=1e-12 * scale):
+        raise InputError(
+            f"{name} must be symmetric; pass (M + M.T) / 2 if that is what you mean",
+            argument=name,
+        )
+    return array
+
+
+def to_coordinates(matrix) -> np.ndarray:
     """Symmetric coordinates ``(A_ij)_{i<=j}`` of ``A``; works on stacks ``(..., d, d)``."""
-    dim = matrix.shape[-1]
-    rows, cols = np.triu_indices(dim)
+    matrix = as_symmetric_stack(matrix)
+    rows, cols = np.triu_indices(matrix.shape[-1])
     return matrix[..., rows, cols]
 
 
-def from_coordinates(coords: np.ndarray, dim: int) -> np.ndarray:
+def from_coordinates(coords, dim: int) -> np.ndarray:
     """The symmetric matrix with coordinates ``coords`` (inverse of :func:`to_coordinates`)."""
+    dim = check_positive_int(dim, "dim")
+    coords = as_array(coords, "coords")
+    if coords.ndim < 1 or coords.shape[-1] != n_coordinates(dim):
+        raise InputError(
+            f"coords must end in an axis of length d(d+1)/2 = {n_coordinates(dim)} for "
+            f"dim={dim}, got shape {coords.shape}",
+            argument="coords",
+        )
     rows, cols = np.triu_indices(dim)
     matrix = np.zeros(coords.shape[:-1] + (dim, dim))
     matrix[..., rows, cols] = coords
@@ -53,8 +97,9 @@ def from_coordinates(coords: np.ndarray, dim: int) -> np.ndarray:
     return matrix
 
 
-def quadratic_features(x: np.ndarray) -> np.ndarray:
+def quadratic_features(x) -> np.ndarray:
     """Features ``f_n`` with ``A . x_n x_n^T = to_coordinates(A) . f_n`` (shape (N, p))."""
+    x = as_matrix(x, "x")
     dim = x.shape[1]
     rows, cols = np.triu_indices(dim)
     return x[:, rows] * x[:, cols] * coordinate_weights(dim)
@@ -74,8 +119,15 @@ class QuadraticMoments:
 def moments_from_data(x, y) -> QuadraticMoments:
     """Compute the moments of the data set ``(x, y)``: ``x`` (N, d), ``y`` (N,)."""
     x, y = check_data(x, y)
+    n, p = x.shape[0], n_coordinates(x.shape[1])
+    check_budget(
+        "the moments of x",
+        argument="x",
+        nbytes=8.0 * (n * p + p * p),
+        flops=2.0 * n * p * p,
+        fix="use fewer input dimensions (H has d(d+1)/2 squared entries) or fewer samples",
+    )
     features = quadratic_features(x)
-    n = x.shape[0]
     return QuadraticMoments(
         c=float(y @ y) / n,
         b=features.T @ y / n,
@@ -85,9 +137,27 @@ def moments_from_data(x, y) -> QuadraticMoments:
     )
 
 
+def _check_moments(moments) -> QuadraticMoments:
+    if not isinstance(moments, QuadraticMoments):
+        raise InputError(
+            f"moments must be a QuadraticMoments, got {type(moments).__name__}; make one with "
+            "moments_from_data(x, y)",
+            argument="moments",
+        )
+    return moments
+
+
+def _coordinates_for(moments, matrix) -> np.ndarray:
+    """Check ``moments`` and a symmetric ``matrix`` (or stack) of its size; their coordinates."""
+    moments = _check_moments(moments)
+    return to_coordinates(as_symmetric_stack(matrix, dim=moments.dim))
+
+
 def loss(moments: QuadraticMoments, matrix) -> np.ndarray | float:
-    """Mean square loss ``L(A) = c - 2 b.a + a^T H a`` (eq. 2.5); ``matrix`` may be a stack."""
-    a = to_coordinates(np.asarray(matrix, dtype=np.float64))
+    """Mean square loss ``L(A) = c - 2 b.a + a^T H a`` (eq. 2.5); ``matrix`` may be a stack.
+
+    ``matrix`` must be symmetric (a non-symmetric one is rejected)."""
+    a = _coordinates_for(moments, matrix)
     value = moments.c - 2.0 * a @ moments.b + np.einsum("...i,ij,...j->...", a, moments.H, a)
     return float(value) if np.ndim(value) == 0 else value
 
@@ -95,9 +165,9 @@ def loss(moments: QuadraticMoments, matrix) -> np.ndarray | float:
 def residual_moment(moments: QuadraticMoments, matrix) -> np.ndarray:
     """``(1/N) sum_n r_n X_n`` for ``r_n = y_n - A . X_n``: zero iff ``A`` is a global minimiser.
 
-    In coordinates it is ``(b - H a) / s`` (Lemma C.1, eq. C.7).
+    In coordinates it is ``(b - H a) / s`` (Lemma C.1, eq. C.7). ``matrix`` must be symmetric.
     """
-    a = to_coordinates(np.asarray(matrix, dtype=np.float64))
+    a = _coordinates_for(moments, matrix)
     coords = (moments.b - a @ moments.H) / coordinate_weights(moments.dim)
     return from_coordinates(coords, moments.dim)
 

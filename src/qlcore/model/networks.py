@@ -28,7 +28,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qlcore.infra.checks import as_matrix, check_positive_int
+from qlcore.infra.checks import (
+    InputError,
+    as_matrix,
+    as_vector,
+    check_choice,
+    check_positive_int,
+    check_real,
+    check_rng,
+)
 
 VARIANTS = ("regular", "added-norm", "orthogonality")
 
@@ -40,6 +48,21 @@ class QLNetwork:
     lam: np.ndarray
     q: np.ndarray
     alpha: float = 0.0
+
+    def __post_init__(self):
+        q = as_matrix(self.q, "q", empty_ok=True)  # width 0: q of shape (d, 0)
+        lam = as_vector(self.lam, "lam", empty_ok=True)
+        if q.shape[0] == 0:
+            raise InputError(f"q must have at least one row (d >= 1), got {q.shape}", argument="q")
+        if lam.shape[0] != q.shape[1]:
+            raise InputError(
+                f"lam must have one entry per column of q (the width k), got lam of length "
+                f"{lam.shape[0]} and q of shape {q.shape}",
+                argument="lam",
+            )
+        object.__setattr__(self, "q", q)
+        object.__setattr__(self, "lam", lam)
+        object.__setattr__(self, "alpha", check_real(self.alpha, "alpha"))
 
     @property
     def width(self) -> int:
@@ -69,13 +92,30 @@ class Variant:
 
     def gamma(self, y: np.ndarray) -> float:
         """Penalty weight: ``sum_n y_n^2`` (Table 1) with the penalty on, else 0."""
-        return float(np.sum(np.asarray(y) ** 2)) if self.orthogonality_penalty else 0.0
+        y = as_vector(y, "y")
+        return float(np.sum(y**2)) if self.orthogonality_penalty else 0.0
+
+
+def check_network(value, name: str = "network", *, dim: int | None = None) -> QLNetwork:
+    """``value`` if it is a :class:`QLNetwork` (with input dimension ``dim`` if given), else
+    :class:`~qlcore.infra.checks.InputError` naming ``name``."""
+    if not isinstance(value, QLNetwork):
+        raise InputError(
+            f"{name} must be a QLNetwork(lam=..., q=..., alpha=...), got {type(value).__name__}",
+            argument=name,
+        )
+    if dim is not None and value.dim != dim:
+        raise InputError(
+            f"{name} has input dimension {value.dim} (q has {value.dim} rows) but the data x have "
+            f"d = {dim} columns",
+            argument=name,
+        )
+    return value
 
 
 def variant(name: str) -> Variant:
     """The :class:`Variant` called ``name`` (one of :data:`VARIANTS`)."""
-    if name not in VARIANTS:
-        raise ValueError(f"variant must be one of {VARIANTS}, got {name!r}")
+    check_choice(name, "name", VARIANTS)
     return Variant(
         name=name, train_alpha=name == "added-norm", orthogonality_penalty=name == "orthogonality"
     )
@@ -87,9 +127,10 @@ def initial_network(variant_name: str, dim: int, width: int, rng: np.random.Gene
     ``width`` may be 0: the empty network of Fig. 2's first point (it outputs
     ``alpha ||x||^2`` in the added-norm variant and 0 otherwise).
     """
-    variant(variant_name)
+    check_choice(variant_name, "variant_name", VARIANTS)
     dim = check_positive_int(dim, "dim")
     width = check_positive_int(width, "width", minimum=0)
+    rng = check_rng(rng)
     if variant_name == "orthogonality":
         return QLNetwork(lam=np.zeros(width), q=np.eye(dim, width), alpha=0.0)
     q = rng.uniform(-1.0, 1.0, size=(dim, width)) / np.sqrt(dim)

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qlcore.infra.checks import check_positive_int
+from qlcore.infra.checks import InputError, check_budget, check_positive_int, check_real, check_seed
 from qlcore.model import convex, data, moments
 from qlcore.model.landscape import PointReport, classify_point
-from qlcore.model.networks import QLNetwork
+from qlcore.model.networks import QLNetwork, check_network
 
 
 def spurious_point(
@@ -34,7 +34,7 @@ def spurious_point(
     dim = check_positive_int(dim, "dim")
     n_samples = check_positive_int(n_samples, "n_samples")
     width = check_positive_int(width, "width")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     x = data.gaussian_inputs(n_samples, dim, rng, constant_first=False)
     root = rng.standard_normal((dim, dim))
     teacher = root @ root.T / dim + 0.5 * np.eye(dim)
@@ -86,12 +86,25 @@ def check_spurious_point(
     * against the convex optimum of eq. 2.5 and the Lemma C.1 certificate, and ``rank Q``.
     """
     n_perturbations = check_positive_int(n_perturbations, "n_perturbations")
-    if not radius > 0:
-        raise ValueError(f"radius must be > 0, got {radius}")
+    radius = check_real(radius, "radius", positive=True)
+    seed = check_seed(seed)
     mom = moments.moments_from_data(x, y)
-    base = moments.loss(mom, network.matrix())
-    rng = np.random.default_rng(seed)
+    network = check_network(network, dim=mom.dim)
     dim, width = network.dim, network.width
+    check_budget(
+        "the perturbation sample",
+        argument="n_perturbations",
+        nbytes=8.0 * n_perturbations * (4 * dim * dim + 3 * (width + dim * width)),
+        fix="use fewer perturbations",
+    )
+    base = moments.loss(mom, network.matrix())
+    if base <= 0.0:
+        raise InputError(
+            "network fits the data exactly (loss 0), so it is a global minimum and relative "
+            "loss changes are undefined; pass a point with positive loss",
+            argument="network",
+        )
+    rng = np.random.default_rng(seed)
     directions = rng.standard_normal((n_perturbations, width + dim * width))
     directions *= (
         radius

@@ -43,7 +43,15 @@ import numpy as np
 import torch
 from tqdm.auto import tqdm
 
-from qlcore.infra.checks import check_data, check_positive_int
+from qlcore.infra.checks import (
+    InputError,
+    check_budget,
+    check_choice,
+    check_data,
+    check_device,
+    check_positive_int,
+    check_real,
+)
 from qlcore.model import convex, moments
 from qlcore.model.networks import QLNetwork
 
@@ -74,6 +82,19 @@ class Student:
     gamma: float = 0.0
     train_alpha: bool = False
 
+    def __post_init__(self):
+        if not isinstance(self.network, QLNetwork):
+            raise InputError(
+                f"network must be a QLNetwork, got {type(self.network).__name__}",
+                argument="network",
+            )
+        object.__setattr__(self, "gamma", check_real(self.gamma, "gamma", minimum=0.0))
+        if not isinstance(self.train_alpha, (bool, np.bool_)):
+            raise InputError(
+                f"train_alpha must be True or False, got {self.train_alpha!r}",
+                argument="train_alpha",
+            )
+
 
 @dataclass(frozen=True)
 class TrainResult:
@@ -95,36 +116,52 @@ class TrainResult:
     history_nmse: np.ndarray
 
 
-def _resolve_device(device: str) -> torch.device:
-    if device == "cpu":
-        return torch.device("cpu")
-    if device.startswith("cuda"):
-        if not torch.cuda.is_available():
-            raise ValueError(
-                f"device={device!r} was asked for but CUDA is not available; use 'cpu'"
+def _check_datasets(datasets) -> list[tuple[np.ndarray, np.ndarray]]:
+    if not isinstance(datasets, Sequence) or isinstance(datasets, str) or len(datasets) == 0:
+        raise InputError(
+            f"datasets must be a non-empty list of (x, y) pairs, got {type(datasets).__name__}",
+            argument="datasets",
+        )
+    for index, pair in enumerate(datasets):
+        if not isinstance(pair, Sequence) or isinstance(pair, str) or len(pair) != 2:
+            raise InputError(
+                f"datasets[{index}] must be an (x, y) pair, got {type(pair).__name__}",
+                argument="datasets",
             )
-        return torch.device(device)
-    raise ValueError(f"device must be 'cpu' or 'cuda[:i]', got {device!r}")
+    return [check_data(x, y) for x, y in datasets]
 
 
 def _check_students(students: Sequence[Sequence[Student]], n_datasets: int) -> tuple[int, int, int]:
+    if not isinstance(students, Sequence) or any(
+        not isinstance(group, Sequence) or not all(isinstance(s, Student) for s in group)
+        for group in students
+    ):
+        raise InputError(
+            "students must be a list (one per data set) of lists of Student", argument="students"
+        )
     if len(students) != n_datasets:
-        raise ValueError(
-            f"students must hold one list per data set ({n_datasets}), got {len(students)}"
+        raise InputError(
+            f"students must hold one list per data set ({n_datasets}), got {len(students)}",
+            argument="students",
         )
     sizes = {len(group) for group in students}
     if len(sizes) != 1 or 0 in sizes:
-        raise ValueError(
+        raise InputError(
             "students must hold the same positive number of networks per data set, "
-            f"got {sorted(sizes)}"
+            f"got {sorted(sizes)}",
+            argument="students",
         )
     dims = {s.network.dim for group in students for s in group}
     if len(dims) != 1:
-        raise ValueError(f"all networks must have the same input dimension, got {sorted(dims)}")
+        raise InputError(
+            f"students: all networks must have the same input dimension, got {sorted(dims)}",
+            argument="students",
+        )
     if any(s.network.alpha != 0.0 and not s.train_alpha for group in students for s in group):
-        raise ValueError(
-            "a student with train_alpha=False must have network.alpha == 0 "
-            "(the norm weight is either trained or absent); set alpha=0 or train_alpha=True"
+        raise InputError(
+            "students: a student with train_alpha=False must have network.alpha == 0 "
+            "(the norm weight is either trained or absent); set alpha=0 or train_alpha=True",
+            argument="students",
         )
     width = max(s.network.width for group in students for s in group)
     return sizes.pop(), dims.pop(), width
@@ -371,21 +408,25 @@ def train_networks(
     record_every = check_positive_int(record_every, "record_every")
     if chunk_networks is not None:
         chunk_networks = check_positive_int(chunk_networks, "chunk_networks")
-    if optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
-    if dtype not in DTYPES:
-        raise ValueError(f"dtype must be one of {tuple(DTYPES)}, got {dtype!r}")
-    if not lr > 0:
-        raise ValueError(f"lr must be > 0, got {lr}")
-    torch_device = _resolve_device(device)
-    if len(datasets) == 0:
-        raise ValueError("datasets must hold at least one (x, y) pair")
-    checked = [check_data(x, y) for x, y in datasets]
+    check_choice(optimizer, "optimizer", OPTIMIZERS)
+    check_choice(dtype, "dtype", tuple(DTYPES))
+    lr = check_real(lr, "lr", positive=True)
+    torch_device = torch.device(check_device(device))
+    checked = _check_datasets(datasets)
     n_nets, dim, width = _check_students(students, len(checked))
     if any(x.shape[1] != dim for x, _ in checked):
-        raise ValueError(
-            f"every data set must have d = {dim} columns, the networks' input dimension"
+        raise InputError(
+            f"datasets: every data set must have d = {dim} columns, the networks' input dimension",
+            argument="datasets",
         )
+    p = dim * (dim + 1) // 2
+    check_budget(
+        "training",
+        argument="epochs",
+        flops=float(epochs) * len(checked) * n_nets * (2.0 * p * p + 12.0 * dim * dim * width),
+        nbytes=8.0 * (epochs // record_every + 2) * len(checked) * n_nets,
+        fix="train for fewer epochs or fewer networks, or record less often (record_every)",
+    )
     if chunk_networks is None and torch_device.type == "cpu":
         chunk_networks = CPU_CHUNK_NETWORKS
 
@@ -396,7 +437,7 @@ def train_networks(
     optimum_coords = np.stack([moments.to_coordinates(a) for a, _ in optima])
     c = np.array([m.c for m in moment_list])
     n_groups, width = len(checked), max(width, 1)
-    history_epochs = np.array(sorted(set(range(0, epochs + 1, record_every)) | {epochs}))
+    history_epochs = np.unique(np.append(np.arange(0, epochs + 1, record_every), epochs))
     history = np.zeros((len(history_epochs), n_groups, n_nets))
     lam = np.zeros((n_groups, n_nets, width))
     q = np.zeros((n_groups, n_nets, dim, width))
