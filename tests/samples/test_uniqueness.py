@@ -159,5 +159,5 @@ def test_zero_rows_and_bad_teachers_are_rejected():
         teacher_is_unique(x, -np.eye(3))
     with pytest.raises(ValueError, match="symmetric"):
         teacher_is_unique(x, np.triu(np.ones((3, 3))))
-    with pytest.raises(ValueError, match="3 columns"):
+    with pytest.raises(ValueError, match="square matrix"):
         teacher_is_unique(x, np.eye(4)[:3])

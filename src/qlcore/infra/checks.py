@@ -6,9 +6,10 @@ keeps working) and whose message starts with the argument's name. Requests that 
 machine's memory or run for days raise :class:`TooLargeError` before anything is allocated, with
 the estimate and the limit (:func:`check_budget`).
 
-One rule for matrices meant to be symmetric (second-moment matrices, inner matrices ``A = QᵀΛQ``,
+One rule for matrices meant to be symmetric (second-moment matrices, inner matrices ``A = QΛQᵀ``,
 population operators): a non-symmetric one is rejected (:func:`as_symmetric`), never symmetrised
-silently, since the loss of ``A`` and of ``(A + Aᵀ)/2`` differ in general.
+silently, since the loss of ``A`` and of ``(A + Aᵀ)/2`` differ in general; only an asymmetry at
+the level of rounding (:data:`SYMMETRY_TOL`) is removed by taking the symmetric part.
 
 Integers may be Python or NumPy integers; floats may be any real number type (not ``bool``, not a
 string such as ``"0.1"``: convert it with ``float()``).
@@ -26,6 +27,8 @@ MEMORY_LIMIT_ENV = "QLCORE_MEMORY_LIMIT_GIB"
 WORK_LIMIT_ENV = "QLCORE_WORK_LIMIT"
 DEFAULT_WORK_LIMIT = 1e14  # floating-point operations: about a day of one core at 1 GFLOP/s
 GIB = 2.0**30
+SYMMETRY_TOL = 1e-8
+"""Largest ``max |M - M^T| / max(1, max |M|)`` taken for rounding (see :func:`as_symmetric`)."""
 
 
 class QLCoreError(Exception):
@@ -113,15 +116,26 @@ def as_vector(value, name: str, *, length: int | None = None, empty_ok: bool = F
     return _check_finite(array, name)
 
 
-def as_symmetric(value, name: str, *, dim: int | None = None) -> np.ndarray:
-    """Return ``value`` as a finite symmetric square float64 matrix; a non-symmetric one is
-    rejected, not symmetrised (the library's one rule, see the module docstring)."""
-    array = as_matrix(value, name, rows=dim, cols=dim)
-    if array.shape[0] != array.shape[1]:
-        raise _fail(name, f"must be square, got shape {array.shape}")
-    if not np.allclose(array, array.T, rtol=1e-10, atol=1e-12 * max(1.0, np.abs(array).max())):
+def as_symmetric(value, name: str, *, dim: int | None = None, stack: bool = False) -> np.ndarray:
+    """Return ``value`` as a finite symmetric ``(d, d)`` float64 matrix (a stack ``(..., d, d)``
+    if ``stack``), with ``d = dim`` if given.
+
+    The library's one rule: a matrix farther from symmetric than rounding
+    (``max |M - M^T| > SYMMETRY_TOL * max(1, max |M|)``) is rejected with :class:`InputError`;
+    one within it (the output of an ODE solver, say) is replaced by ``(M + M^T) / 2``."""
+    array = as_array(value, name)
+    shape = "a square matrix (d, d)" + (" or a stack (..., d, d)" if stack else "")
+    if (array.ndim < 2 if stack else array.ndim != 2) or array.shape[-1] != array.shape[-2]:
+        raise _fail(name, f"must be {shape}, got shape {array.shape}")
+    if array.size == 0:
+        raise _fail(name, f"must not be empty, got shape {array.shape}")
+    if dim is not None and array.shape[-1] != dim:
+        raise _fail(name, f"must be {dim} x {dim} to match the data, got shape {array.shape}")
+    _check_finite(array, name)
+    transpose = np.swapaxes(array, -1, -2)
+    if np.max(np.abs(array - transpose)) > SYMMETRY_TOL * max(1.0, float(np.abs(array).max())):
         raise _fail(name, "must be symmetric; pass (M + M.T) / 2 if that is what you mean")
-    return array
+    return (array + transpose) / 2
 
 
 def check_int(value, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
@@ -176,6 +190,19 @@ def check_real(
 def check_seed(value, name: str = "seed") -> int:
     """A seed for ``np.random.default_rng`` / ``torch.manual_seed``: an integer ``>= 0``."""
     return check_int(value, name, minimum=0, maximum=2**63 - 1)
+
+
+def rng_from_seed(seed, name: str = "seed") -> np.random.Generator:
+    """``np.random.default_rng(seed)`` for a seed that is an integer ``>= 0``, a non-empty
+    sequence of them, or a ``np.random.Generator`` (returned as is); :class:`InputError` naming
+    ``name`` otherwise (negative, string, float or ``None`` seeds)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, (list, tuple, np.ndarray)) and len(seed) > 0:
+        return np.random.default_rng([check_seed(value, name) for value in np.ravel(seed)])
+    if seed is None:
+        raise _fail(name, "must be an integer >= 0 (None would draw a fresh, unrepeatable seed)")
+    return np.random.default_rng(check_seed(seed, name))
 
 
 def check_rng(value, name: str = "rng") -> np.random.Generator:

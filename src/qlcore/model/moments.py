@@ -35,54 +35,27 @@ from qlcore.infra.checks import (
 
 
 def n_coordinates(dim: int) -> int:
-    """Number of symmetric coordinates ``p = d(d+1)/2``."""
-    dim = check_positive_int(dim, "dim")
+    """Number of symmetric coordinates ``p = d(d+1)/2`` (``dim >= 0``)."""
+    dim = check_positive_int(dim, "dim", minimum=0)
     return dim * (dim + 1) // 2
 
 
 def coordinate_weights(dim: int) -> np.ndarray:
     """The weights ``s_ij`` (1 on the diagonal, 2 above it) in ``np.triu_indices`` order."""
-    rows, cols = np.triu_indices(check_positive_int(dim, "dim"))
+    rows, cols = np.triu_indices(check_positive_int(dim, "dim", minimum=0))
     return np.where(rows == cols, 1.0, 2.0)
-
-
-def as_symmetric_stack(matrix, name: str = "matrix", *, dim: int | None = None) -> np.ndarray:
-    """``matrix`` as a finite float64 symmetric ``(d, d)`` matrix or stack ``(..., d, d)``;
-    :class:`~qlcore.infra.checks.InputError` otherwise (non-symmetric input is rejected, the
-    library's one rule)."""
-    array = as_array(matrix, name)
-    if array.ndim < 2 or array.shape[-1] != array.shape[-2] or array.shape[-1] == 0:
-        raise InputError(
-            f"{name} must be a square matrix (d, d) or a stack (..., d, d), got shape "
-            f"{array.shape}",
-            argument=name,
-        )
-    if dim is not None and array.shape[-1] != dim:
-        raise InputError(
-            f"{name} must be {dim} x {dim} to match the data, got shape {array.shape}",
-            argument=name,
-        )
-    if not np.all(np.isfinite(array)):
-        raise InputError(f"{name} contains NaN or infinite values", argument=name)
-    scale = max(1.0, float(np.abs(array).max(initial=0.0)))
-    if not np.allclose(array, np.swapaxes(array, -1, -2), rtol=1e-10, atol=1e-12 * scale):
-        raise InputError(
-            f"{name} must be symmetric; pass (M + M.T) / 2 if that is what you mean",
-            argument=name,
-        )
-    return array
 
 
 def to_coordinates(matrix) -> np.ndarray:
     """Symmetric coordinates ``(A_ij)_{i<=j}`` of ``A``; works on stacks ``(..., d, d)``."""
-    matrix = as_symmetric_stack(matrix)
+    matrix = as_symmetric(matrix, "matrix", stack=True)
     rows, cols = np.triu_indices(matrix.shape[-1])
     return matrix[..., rows, cols]
 
 
 def from_coordinates(coords, dim: int) -> np.ndarray:
     """The symmetric matrix with coordinates ``coords`` (inverse of :func:`to_coordinates`)."""
-    dim = check_positive_int(dim, "dim")
+    dim = check_positive_int(dim, "dim", minimum=0)
     coords = as_array(coords, "coords")
     if coords.ndim < 1 or coords.shape[-1] != n_coordinates(dim):
         raise InputError(
@@ -99,7 +72,7 @@ def from_coordinates(coords, dim: int) -> np.ndarray:
 
 def quadratic_features(x) -> np.ndarray:
     """Features ``f_n`` with ``A . x_n x_n^T = to_coordinates(A) . f_n`` (shape (N, p))."""
-    x = as_matrix(x, "x")
+    x = as_matrix(x, "x", empty_ok=True)
     dim = x.shape[1]
     rows, cols = np.triu_indices(dim)
     return x[:, rows] * x[:, cols] * coordinate_weights(dim)
@@ -137,7 +110,8 @@ def moments_from_data(x, y) -> QuadraticMoments:
     )
 
 
-def _check_moments(moments) -> QuadraticMoments:
+def check_moments(moments) -> QuadraticMoments:
+    """``moments`` if it is a :class:`QuadraticMoments`, else an InputError naming it."""
     if not isinstance(moments, QuadraticMoments):
         raise InputError(
             f"moments must be a QuadraticMoments, got {type(moments).__name__}; make one with "
@@ -149,8 +123,8 @@ def _check_moments(moments) -> QuadraticMoments:
 
 def _coordinates_for(moments, matrix) -> np.ndarray:
     """Check ``moments`` and a symmetric ``matrix`` (or stack) of its size; their coordinates."""
-    moments = _check_moments(moments)
-    return to_coordinates(as_symmetric_stack(matrix, dim=moments.dim))
+    moments = check_moments(moments)
+    return to_coordinates(as_symmetric(matrix, "matrix", dim=moments.dim, stack=True))
 
 
 def loss(moments: QuadraticMoments, matrix) -> np.ndarray | float:

@@ -31,7 +31,17 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, stats
 
-from qlcore.infra.checks import as_vector, check_positive_int
+from qlcore.infra.checks import (
+    InputError,
+    QLCoreError,
+    as_array,
+    as_vector,
+    check_budget,
+    check_int,
+    check_positive_int,
+    check_real,
+    check_seed,
+)
 from qlcore.samples import teacher_student, thresholds
 
 # (qlcore.infra.sweep hashes these with this file to key its cache of simulate_recovery)
@@ -69,8 +79,15 @@ def simulate_recovery(
     dim = check_positive_int(dim, "dim")
     runs = check_positive_int(runs, "runs")
     n_samples = check_positive_int(n_samples, "n_samples")
-    if not threshold > 0:
-        raise ValueError(f"threshold must be > 0, got {threshold}")
+    m_star = check_int(m_star, "m_star", minimum=0)
+    threshold = check_real(threshold, "threshold", positive=True)
+    seed = check_seed(seed)
+    check_budget(
+        "the inputs of all runs",
+        argument="runs",
+        nbytes=8.0 * runs * n_samples * dim,
+        fix="use fewer runs or samples",
+    )
     rng = np.random.default_rng([seed, dim, m_star, n_samples])
     matrix = teacher_student.teacher_matrix(dim, m_star, teacher, seed=rng)
     inputs = rng.standard_normal((runs, n_samples, dim))
@@ -97,7 +114,7 @@ def samples_above_threshold(dim: int, m_star: int, ratios) -> list[int]:
     ``n_c`` of eq. 13: the window of ``n`` for the relaxation-time fit."""
     ratios = as_vector(ratios, "ratios")
     if not np.all(ratios > 0):
-        raise ValueError(f"ratios must be > 0, got {ratios.tolist()}")
+        raise InputError(f"ratios must be > 0, got {ratios.tolist()}")
     n_c = thresholds.n_critical(dim, m_star)
     return sorted({int(round(r * n_c)) for r in ratios})
 
@@ -120,8 +137,7 @@ def recovered_fraction(generalisation, threshold: float) -> RecoveredFraction:
     """The fraction of runs whose final generalisation error ``E(A) / E(A(0))`` is below
     ``threshold`` (App. B.2, Fig. B.2 left), with its binomial standard error."""
     values = as_vector(generalisation, "generalisation")
-    if not threshold > 0:
-        raise ValueError(f"threshold must be > 0, got {threshold}")
+    threshold = check_real(threshold, "threshold", positive=True)
     successes = int(np.sum(values < threshold))
     p = successes / values.size
     return RecoveredFraction(
@@ -135,20 +151,26 @@ def recovered_fraction(generalisation, threshold: float) -> RecoveredFraction:
 def relaxation_time(crossing_times) -> float:
     """The median of the runs' crossing times, ``None`` or ``inf`` meaning "did not cross": finite
     exactly when more than half of the runs crossed."""
-    times = np.array([np.inf if t is None else t for t in crossing_times], dtype=np.float64)
+    if isinstance(crossing_times, (str, bytes)) or not hasattr(crossing_times, "__iter__"):
+        raise InputError(
+            f"crossing_times must be a sequence of times (None for no crossing), got "
+            f"{type(crossing_times).__name__}",
+            argument="crossing_times",
+        )
+    times = as_array([np.inf if t is None else t for t in crossing_times], "crossing_times")
     if times.ndim != 1 or times.size == 0:
-        raise ValueError(
+        raise InputError(
             f"crossing_times must be a non-empty 1-D sequence, got shape {times.shape}"
         )
     if np.any(np.isnan(times)) or np.any(times < 0):
-        raise ValueError("crossing_times must be >= 0 (None or inf for runs that did not cross)")
+        raise InputError("crossing_times must be >= 0 (None or inf for runs that did not cross)")
     return float(np.median(times))
 
 
 # --------------------------------------------------------------------------- power-law fit
 
 
-class PowerLawFitError(RuntimeError):
+class PowerLawFitError(QLCoreError, RuntimeError):
     """The relaxation times show no divergence the power law can locate (its best ``alpha_c`` is
     at the edge of the search, or ``gamma <= 0``)."""
 
@@ -184,7 +206,12 @@ class PowerLawFit:
 
     def predict(self, alpha) -> np.ndarray:
         """The fitted ``tau(alpha)`` (``alpha > alpha_c``)."""
-        alpha = np.asarray(alpha, dtype=np.float64)
+        alpha = as_array(alpha, "alpha")
+        if not np.all(alpha > self.alpha_c):
+            raise InputError(
+                f"alpha must be > alpha_c = {self.alpha_c:.6g} (the fit diverges there)",
+                argument="alpha",
+            )
         return np.exp(self.log_prefactor - self.gamma * np.log(alpha - self.alpha_c))
 
     def as_dict(self) -> dict:
@@ -235,17 +262,18 @@ def fit_relaxation_times(alpha, tau, *, level: float = 0.95) -> PowerLawFit:
     alpha = as_vector(alpha, "alpha")
     tau = as_vector(tau, "tau", length=alpha.size)
     if alpha.size < 4:
-        raise ValueError(
+        raise InputError(
             f"alpha must have at least 4 points for a 3-parameter fit with a "
             f"confidence interval, got {alpha.size}"
         )
     if np.unique(alpha).size != alpha.size:
-        raise ValueError("alpha must have distinct values; combine repeated points first")
+        raise InputError("alpha must have distinct values; combine repeated points first")
     if not np.all(tau > 0):
-        raise ValueError("tau must be finite and > 0; drop the points whose runs did not cross")
+        raise InputError("tau must be finite and > 0; drop the points whose runs did not cross")
     log_tau = np.log(tau)
+    level = check_real(level, "level")
     if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1, got {level}")
+        raise InputError(f"level must be between 0 and 1, got {level}")
     lowest, span = alpha.min(), np.ptp(alpha)
 
     def profile(log_gap):
@@ -331,10 +359,10 @@ def extrapolate_threshold(alpha, crossing_times, *, level: float = 0.95) -> dict
     no fit: fewer than 4 finite points, or :class:`PowerLawFitError`'s message; else ``None``).
     """
     alpha = as_vector(alpha, "alpha")
-    if len(crossing_times) != alpha.size:
-        raise ValueError(
-            f"crossing_times must hold one sequence per alpha ({alpha.size}), got "
-            f"{len(crossing_times)}"
+    if not isinstance(crossing_times, (list, tuple)) or len(crossing_times) != alpha.size:
+        raise InputError(
+            f"crossing_times must be a list holding one sequence per alpha ({alpha.size}), got "
+            f"{type(crossing_times).__name__} {crossing_times!r:.60}"
         )
     tau = np.array([relaxation_time(times) for times in crossing_times])
     finite = np.isfinite(tau)

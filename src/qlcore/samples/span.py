@@ -28,7 +28,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qlcore.infra.checks import as_matrix, as_symmetric, check_positive_int
+from qlcore.infra.checks import (
+    InputError,
+    as_matrix,
+    as_symmetric,
+    check_budget,
+    check_choice,
+    check_positive_int,
+    check_real,
+    rng_from_seed,
+)
 from qlcore.model.moments import from_coordinates, quadratic_features
 
 INPUT_LAWS = ("gaussian", "uniform", "rademacher")
@@ -47,16 +56,16 @@ def input_law(name: str) -> InputLaw:
     """``"gaussian"`` N(0, 1) (3 = mu4), ``"uniform"`` on ``[-sqrt 3, sqrt 3]`` (mu4 = 9/5) or
     ``"rademacher"`` +-1 (mu4 = 1); all with ``mu2 = 1``."""
     moments = {"gaussian": 3.0, "uniform": 1.8, "rademacher": 1.0}
-    if name not in moments:
-        raise ValueError(f"name must be one of {INPUT_LAWS}, got {name!r}")
+    check_choice(name, "name", INPUT_LAWS)
     return InputLaw(name, 1.0, moments[name])
 
 
 def sample_inputs(law: str, n: int, d: int, *, seed=0) -> np.ndarray:
     """``n`` inputs in ``R^d`` with i.i.d. coordinates from :func:`input_law` ``law``."""
-    name = input_law(law).name
+    check_choice(law, "law", INPUT_LAWS)
     n, d = check_positive_int(n, "n"), check_positive_int(d, "d")
-    rng = np.random.default_rng(seed)
+    check_budget("the inputs", argument="n", nbytes=8.0 * n * d, fix="draw fewer inputs")
+    name, rng = law, rng_from_seed(seed)
     if name == "gaussian":
         return rng.standard_normal((n, d))
     if name == "uniform":
@@ -68,9 +77,17 @@ def _span_matrix(x) -> np.ndarray:
     """Rows ``vech(u_i u_i^T)`` with off-diagonal entries times ``sqrt 2`` (an isometry of the
     symmetric matrices) for the unit inputs ``u_i = x_i / |x_i|`` (the span does not change)."""
     x = as_matrix(x, "x")
+    n, p = x.shape[0], x.shape[1] * (x.shape[1] + 1) // 2
+    check_budget(
+        "the span matrix and its SVD",
+        argument="x",
+        nbytes=8.0 * 3 * n * p,
+        flops=4.0 * n * p * min(n, p),
+        fix="use fewer inputs or dimensions",
+    )
     norms = np.linalg.norm(x, axis=1)
     if np.any(norms == 0):
-        raise ValueError("x has an all-zero row; it spans nothing, remove it")
+        raise InputError("x has an all-zero row; it spans nothing, remove it")
     features = quadratic_features(x / norms[:, None])  # off-diagonal weight 2 ...
     rows, cols = np.triu_indices(x.shape[1])
     return features * np.where(rows == cols, 1.0, 1 / np.sqrt(2))  # ... made sqrt 2
@@ -88,7 +105,7 @@ def population_risk(difference, mu2: float, mu4: float) -> float:
     """``L = E (x^T M x)^2 = (mu4 - 3 mu2^2) sum_i M_ii^2 + mu2^2 (2 |M|_F^2 + (tr M)^2)`` for
     i.i.d. centred coordinates (§4.1); ``difference`` is ``M = W^T W - W*^T W*``."""
     difference = as_symmetric(difference, "difference")
-    _check_moments(mu2, mu4)
+    mu2, mu4 = _check_moments(mu2, mu4)
     diagonal = np.diag(difference)
     return float(
         (mu4 - 3 * mu2**2) * diagonal @ diagonal
@@ -96,11 +113,12 @@ def population_risk(difference, mu2: float, mu4: float) -> float:
     )
 
 
-def _check_moments(mu2: float, mu4: float) -> None:
-    if not mu2 > 0:
-        raise ValueError(f"mu2 must be > 0, got {mu2}")
+def _check_moments(mu2: float, mu4: float) -> tuple[float, float]:
+    mu2 = check_real(mu2, "mu2", positive=True)
+    mu4 = check_real(mu4, "mu4")
     if not mu4 >= mu2**2:
-        raise ValueError(f"mu4 must be >= mu2^2 = {mu2**2} (Jensen), got {mu4}")
+        raise InputError(f"mu4 must be >= mu2^2 = {mu2**2} (Jensen), got {mu4}")
+    return mu2, mu4
 
 
 def empirical_risk(x, weights, planted) -> float:
@@ -115,7 +133,7 @@ def empirical_risk(x, weights, planted) -> float:
 def energy_barrier(planted, mu2: float, mu4: float) -> float:
     """``min{mu4 - mu2^2, 2 mu2^2} sigma_min(W*)^4`` (§4.2, §4.6)."""
     planted = as_matrix(planted, "planted")
-    _check_moments(mu2, mu4)
+    mu2, mu4 = _check_moments(mu2, mu4)
     full_rank_possible = planted.shape[0] >= planted.shape[1]
     sigma_min = np.linalg.svd(planted, compute_uv=False)[-1] if full_rank_possible else 0.0
     return float(min(mu4 - mu2**2, 2 * mu2**2) * sigma_min**4)
@@ -127,18 +145,18 @@ def interpolating_counterexample(x, planted) -> np.ndarray:
     docstring): ``M`` is the right singular vector of the smallest singular value of the span
     matrix (sign chosen so that ``lambda_min(M) < 0``), scaled to ``lambda_min(M) =
     -sigma_min(W*)^2``, and ``W`` is the symmetric square root of ``W*^T W* + M`` padded with
-    zero rows. Raises ``ValueError`` if the span is full (then no such interpolant exists) or
-    ``rank W* < d``.
+    zero rows. Raises :class:`~qlcore.infra.checks.InputError` if the span is full (then no such
+    interpolant exists) or ``rank W* < d``.
     """
     x = as_matrix(x, "x")
     planted = as_matrix(planted, "planted", cols=x.shape[1])
     dim = x.shape[1]
     singular = np.linalg.svd(planted, compute_uv=False)
     if planted.shape[0] < dim or singular[-1] <= 1e-12 * singular[0]:
-        raise ValueError(f"planted must have rank d = {dim} (m >= d rows), as in Gamarnik et al.")
+        raise InputError(f"planted must have rank d = {dim} (m >= d rows), as in Gamarnik et al.")
     span = _span_matrix(x)
     if span_dimension(x) == span.shape[1]:
-        raise ValueError(
+        raise InputError(
             "the x_i x_i^T span all symmetric matrices: every interpolant has "
             "W^T W = W*^T W* (Gamarnik et al. §4.6)"
         )

@@ -62,8 +62,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from qlcore.dynamics.flows import population_loss
-from qlcore.infra.checks import as_symmetric, check_positive_int
-from qlcore.model.moments import QuadraticMoments, coordinate_weights
+from qlcore.infra.checks import (
+    InputError,
+    as_array,
+    as_symmetric,
+    check_positive_int,
+    check_real,
+)
+from qlcore.model.moments import QuadraticMoments, check_moments, coordinate_weights
 from qlcore.samples.teacher_student import _gradient_map, empirical_loss
 
 PSD_TOL = 1e-12  # eigenvalues above -PSD_TOL * max(1, max |A_ij|) count as non-negative
@@ -96,7 +102,7 @@ def _check_psd(matrix, name: str, dim: int | None = None) -> np.ndarray:
     matrix = as_symmetric(matrix, name, dim=dim)
     smallest = np.linalg.eigvalsh(matrix)[0]
     if smallest < -PSD_TOL * max(1.0, np.abs(matrix).max()):
-        raise ValueError(
+        raise InputError(
             f"{name} must be positive semidefinite (a student W W^T / m or a teacher "
             f"W* W*^T / m*); its smallest eigenvalue is {smallest:.3g}"
         )
@@ -104,15 +110,15 @@ def _check_psd(matrix, name: str, dim: int | None = None) -> np.ndarray:
 
 
 def _check_images(images, dim: int | None = None) -> np.ndarray:
-    images = np.asarray(images, dtype=np.float64)
+    images = as_array(images, "images")
     if images.ndim != 3 or images.shape[0] < 2 or images.shape[1] != images.shape[2]:
-        raise ValueError(
+        raise InputError(
             f"images must be a stack (N, d, d) of N >= 2 square matrices, got shape {images.shape}"
         )
     if dim is not None and images.shape[1] != dim:
-        raise ValueError(f"images must be {dim} x {dim} like the data, got shape {images.shape}")
+        raise InputError(f"images must be {dim} x {dim} like the data, got shape {images.shape}")
     if not np.all(np.isfinite(images)):
-        raise ValueError("images contain NaN or infinite values")
+        raise InputError("images contain NaN or infinite values")
     return images
 
 
@@ -168,6 +174,7 @@ def operator_norm(moments: QuadraticMoments) -> float:
     from ``A - A*`` to ``grad E_n(A)`` (eq. 6). In the symmetric coordinates of
     :mod:`qlcore.model.moments` it is ``lambda_max(S^-1/2 H S^-1/2)`` (``S`` the coordinate
     weights); it equals the largest eigenvalue of the Gram matrix ``(x_k . x_l)^2 / n``."""
+    moments = check_moments(moments)
     scale = 1.0 / np.sqrt(coordinate_weights(moments.dim))
     return float(np.linalg.eigvalsh(scale[:, None] * moments.H * scale[None, :])[-1])
 
@@ -183,7 +190,7 @@ def step_sizes(
     """Per-image steps of the string method, ``eta_i = min(step_fraction / (|H| |A_i|_F),
     max_shift h / |V_i|_F)`` with ``V_i = G_i A_i + A_i G_i`` the velocity of eq. 5 and ``h`` the
     mean spacing of the images (module docstring)."""
-    images = _check_images(images, moments.dim)
+    images = _check_images(images, check_moments(moments).dim)
     teacher = _check_psd(teacher, "teacher", dim=moments.dim)
     gradients = _gradient_map(moments, teacher)(images)
     spacing = _arc_length(images)[-1] / (len(images) - 1)
@@ -198,8 +205,9 @@ def step_sizes(
 
 
 def _check_fraction(value: float, name: str) -> float:
+    value = check_real(value, name)
     if not 0 < value <= 1:
-        raise ValueError(f"{name} must be in (0, 1], got {value}")
+        raise InputError(f"{name} must be in (0, 1], got {value}")
     return float(value)
 
 
@@ -224,11 +232,17 @@ def descent_step(moments: QuadraticMoments, teacher, images, step_size) -> np.nd
     ``A_i <- (I - eta_i G_i) A_i (I - eta_i G_i)`` with ``G_i = grad E_n(A_i)`` (eq. 6), i.e. the
     Euler step ``A_i - eta_i (G_i A_i + A_i G_i)`` of eq. 5 plus ``eta_i^2 G_i A_i G_i``; PSD
     images stay PSD. ``images`` ``(N, d, d)``; ``step_size`` a number or one per image."""
-    images = _check_images(images, moments.dim)
+    images = _check_images(images, check_moments(moments).dim)
     teacher = _check_psd(teacher, "teacher", dim=moments.dim)
-    steps = np.broadcast_to(np.asarray(step_size, dtype=np.float64), (len(images),))
-    if not np.all(steps > 0):
-        raise ValueError("step_size must be > 0 (a number or one per image)")
+    steps = as_array(step_size, "step_size")
+    if steps.ndim > 1 or steps.size not in (1, len(images)):
+        raise InputError(
+            f"step_size must be a number or one per image ({len(images)}), got shape {steps.shape}",
+            argument="step_size",
+        )
+    steps = np.broadcast_to(steps.reshape(-1), (len(images),))
+    if not np.all(np.isfinite(steps) & (steps > 0)):
+        raise InputError("step_size must be > 0 (a number or one per image)")
     return _congruence_step(_gradient_map(moments, teacher)(images), images, steps)
 
 
@@ -261,13 +275,12 @@ def string_method(
     (``step_fraction``, ``max_shift``) and then :func:`reparametrise`; it stops when the residual
     is below ``tol`` or after ``max_iterations`` iterations.
     """
-    teacher = _check_psd(teacher, "teacher", dim=moments.dim)
+    teacher = _check_psd(teacher, "teacher", dim=check_moments(moments).dim)
     start = _check_psd(start, "start", dim=moments.dim)
     max_iterations = check_positive_int(max_iterations, "max_iterations")
     step_fraction = _check_fraction(step_fraction, "step_fraction")
     max_shift = _check_fraction(max_shift, "max_shift")
-    if not tol > 0:
-        raise ValueError(f"tol must be > 0, got {tol}")
+    tol = check_real(tol, "tol", positive=True)
     if initial is None:
         images = straight_string(start, teacher, n_images)
     else:
@@ -275,7 +288,7 @@ def string_method(
         if len(images) < 3 or not (
             np.array_equal(images[0], start) and np.array_equal(images[-1], teacher)
         ):
-            raise ValueError(
+            raise InputError(
                 "initial must hold at least 3 images, with initial[0] = start and "
                 "initial[-1] = teacher"
             )
@@ -305,7 +318,7 @@ def string_method(
 
 def loss_profile(moments: QuadraticMoments, teacher, images) -> LossProfile:
     """``E_n`` (eq. 6), ``E`` (eq. 9), arc length and distance to ``teacher`` along a string."""
-    images = _check_images(images, moments.dim)
+    images = _check_images(images, check_moments(moments).dim)
     teacher = _check_psd(teacher, "teacher", dim=moments.dim)
     return LossProfile(
         arc_length=_arc_length(images),
@@ -320,9 +333,14 @@ def ray_curvature(profile: LossProfile) -> np.ndarray:
     ``E_n`` along the ray from ``A*`` through image ``i``, relative to the ray through the start
     (module docstring). 0 on the zero-loss set, at least the relative sharpness of ``A*`` when
     ``A*`` is the only zero-loss PSD matrix; 0 at ``A*`` itself by convention."""
+    if not isinstance(profile, LossProfile):
+        raise InputError(
+            f"profile must be a LossProfile (from loss_profile), got {type(profile).__name__}",
+            argument="profile",
+        )
     training, distance = np.asarray(profile.training), np.asarray(profile.distance)
     if not (training[0] > 0 and distance[0] > 0):
-        raise ValueError(
+        raise InputError(
             "the string must start at a matrix with positive loss (not a zero-loss "
             "matrix such as A* itself): it sets the scale of the curvature"
         )
@@ -341,8 +359,9 @@ def zero_loss_stretch(profile: LossProfile, zero_tol: float = 1e-4) -> float:
     relative sharpness of unique instances and above the level the flat stretch has converged to
     (module docstring).
     """
+    zero_tol = check_real(zero_tol, "zero_tol")
     if not 0 < zero_tol < 1:
-        raise ValueError(
+        raise InputError(
             f"zero_tol must be in (0, 1) (a curvature relative to the start's), got {zero_tol}"
         )
     flat = ray_curvature(profile) <= zero_tol

@@ -32,10 +32,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from qlcore.dynamics import flows
-from qlcore.infra.checks import as_matrix, as_symmetric, check_positive_int
+from qlcore.infra.checks import (
+    InputError,
+    as_array,
+    as_matrix,
+    as_symmetric,
+    check_choice,
+    check_positive_int,
+    check_real,
+    rng_from_seed,
+)
 from qlcore.model.data import gaussian_inputs, quadratic_form
 from qlcore.model.moments import (
     QuadraticMoments,
+    check_moments,
     coordinate_weights,
     moments_from_data,
     to_coordinates,
@@ -65,15 +75,14 @@ def teacher_matrix(d: int, m_star: int, teacher: str = "gaussian", *, seed=0) ->
     """
     d = check_positive_int(d, "d")
     m_star = check_positive_int(m_star, "m_star", minimum=0)
-    if teacher not in TEACHERS:
-        raise ValueError(f"teacher must be one of {TEACHERS}, got {teacher!r}")
+    check_choice(teacher, "teacher", TEACHERS)
     if m_star == 0:
         return np.zeros((d, d))
-    rng = np.random.default_rng(seed)
+    rng = rng_from_seed(seed)
     if teacher == "gaussian":
         return flows.gaussian_teacher(d, m_star, rng).matrix
     if m_star > d:
-        raise ValueError(
+        raise InputError(
             f"an orthonormal teacher needs m_star <= d = {d}, got m_star={m_star}; "
             f"use teacher='gaussian'"
         )
@@ -89,7 +98,7 @@ def make_data(
     ``seed`` the data sets of growing ``n`` are nested: the first ``n`` rows do not depend on how
     many follow.
     """
-    rng = np.random.default_rng(seed)
+    rng = rng_from_seed(seed)
     matrix = teacher_matrix(d, m_star, teacher, seed=rng)
     x = gaussian_inputs(n, d, rng, constant_first=False)
     return TeacherStudentData(x=x, y=quadratic_form(x, matrix), teacher_matrix=matrix)
@@ -98,9 +107,11 @@ def make_data(
 def student_matrix(weights) -> np.ndarray:
     """``A = W W^T / m`` (eq. 4) for hidden units in the columns of ``weights`` (``d x m``, or a
     stack ``(..., d, m)``)."""
-    weights = np.asarray(weights, dtype=np.float64)
+    weights = as_array(weights, "weights")
+    if not np.all(np.isfinite(weights)):
+        raise InputError("weights contain NaN or infinite values", argument="weights")
     if weights.ndim < 2 or weights.shape[-1] == 0:
-        raise ValueError(
+        raise InputError(
             f"weights must have shape (d, m), m >= 1, one hidden unit per column; "
             f"got shape {weights.shape}"
         )
@@ -108,12 +119,9 @@ def student_matrix(weights) -> np.ndarray:
 
 
 def _deviation_coordinates(moments: QuadraticMoments, teacher, matrix) -> np.ndarray:
-    teacher = as_symmetric(teacher, "teacher_matrix", dim=moments.dim)
-    matrix = np.asarray(matrix, dtype=np.float64)
-    if matrix.shape[-2:] != (moments.dim, moments.dim):
-        raise ValueError(
-            f"matrix must have shape (..., {moments.dim}, {moments.dim}), got {matrix.shape}"
-        )
+    moments = check_moments(moments)
+    teacher = as_symmetric(teacher, "teacher", dim=moments.dim)
+    matrix = as_symmetric(matrix, "matrix", dim=moments.dim, stack=True)
     return to_coordinates(matrix - teacher)
 
 
@@ -135,13 +143,14 @@ def empirical_loss(moments: QuadraticMoments, teacher, matrix) -> np.ndarray | f
 def empirical_gradient(moments: QuadraticMoments, teacher, matrix) -> np.ndarray:
     """``grad E_n(A) = mean_k r_k x_k x_k^T`` with ``r_k = x_k^T (A - A*) x_k`` (eq. 6): in
     coordinates ``H d / s`` (``s`` the coordinate weights); ``matrix`` may be a stack."""
-    _deviation_coordinates(moments, teacher, matrix)  # validates the arguments
-    return _gradient_map(moments, teacher)(np.asarray(matrix, dtype=np.float64))
+    matrix = as_symmetric(matrix, "matrix", dim=check_moments(moments).dim, stack=True)
+    return _gradient_map(moments, teacher)(matrix)
 
 
 def _gradient_map(moments: QuadraticMoments, teacher):
     """``A -> grad E_n(A)`` with the checks and the constant factors done once (for the loops)."""
-    teacher_coords = to_coordinates(as_symmetric(teacher, "teacher_matrix", dim=moments.dim))
+    moments = check_moments(moments)
+    teacher_coords = to_coordinates(as_symmetric(teacher, "teacher", dim=moments.dim))
     scaled = moments.H / coordinate_weights(moments.dim)  # H symmetric: d H / s = (H d) / s
     rows, cols = np.triu_indices(moments.dim)
 
@@ -155,10 +164,9 @@ def _gradient_map(moments: QuadraticMoments, teacher):
     return gradient
 
 
-def _check_steps(step_size: float, n_steps: int) -> int:
-    if not step_size > 0:
-        raise ValueError(f"step_size must be > 0, got {step_size}")
-    return check_positive_int(n_steps, "n_steps", minimum=0)
+def _check_steps(step_size: float, n_steps: int) -> tuple[float, int]:
+    step_size = check_real(step_size, "step_size", positive=True)
+    return step_size, check_positive_int(n_steps, "n_steps", minimum=0)
 
 
 def weight_descent(
@@ -166,8 +174,8 @@ def weight_descent(
 ) -> np.ndarray:
     """``n_steps`` explicit Euler steps of eq. 3, ``W <- W - step_size grad E_n(W W^T / m) W``
     (gradient descent on the student weights); ``weights`` ``(d, m)`` or a stack."""
-    n_steps = _check_steps(step_size, n_steps)
-    weights = np.array(weights, dtype=np.float64)
+    step_size, n_steps = _check_steps(step_size, n_steps)
+    weights = as_array(weights, "weights").copy()
     gradient = _gradient_map(moments, teacher)
     _deviation_coordinates(moments, teacher, student_matrix(weights))  # validates the shapes
     for _ in range(n_steps):
@@ -180,10 +188,9 @@ def matrix_descent(
 ) -> np.ndarray:
     """``n_steps`` explicit Euler steps of the flow on ``A`` (Lemma 2.1, eq. 5),
     ``A <- A - step_size (G A + A G)`` with ``G = grad E_n(A)``; ``matrix`` may be a stack."""
-    n_steps = _check_steps(step_size, n_steps)
-    matrix = np.array(matrix, dtype=np.float64)
+    step_size, n_steps = _check_steps(step_size, n_steps)
+    matrix = as_symmetric(matrix, "matrix", dim=check_moments(moments).dim, stack=True)
     gradient_map = _gradient_map(moments, teacher)
-    _deviation_coordinates(moments, teacher, matrix)  # validates the shapes
     for _ in range(n_steps):
         gradient = gradient_map(matrix)
         matrix -= step_size * (gradient @ matrix + matrix @ gradient)
@@ -206,8 +213,7 @@ class RecoveryRun:
     def crossing_time(self, threshold: float) -> np.ndarray:
         """Per run, the first recorded ``t`` with ``generalisation < threshold`` (``inf`` if none);
         as fine as the record grid (:func:`gd_recovery`'s ``n_records``)."""
-        if not threshold > 0:
-            raise ValueError(f"threshold must be > 0, got {threshold}")
+        threshold = check_real(threshold, "threshold", positive=True)
         below = self.generalisation < threshold
         first = np.argmax(below, axis=1)
         return np.where(below.any(axis=1), self.t[first], np.inf)
@@ -237,13 +243,14 @@ def gd_recovery(
     """
     teacher = as_symmetric(teacher, "teacher")
     dim = teacher.shape[0]
-    stack = np.asarray(x, dtype=np.float64)
+    stack = as_array(x, "x")
+    n_runs = check_positive_int(n_runs, "n_runs")
     if stack.ndim == 2:
         inputs = [as_matrix(stack, "x", cols=dim)] * check_positive_int(n_runs, "n_runs")
     elif stack.ndim == 3 and n_runs in (1, stack.shape[0]):
         inputs = [as_matrix(one, "x", cols=dim) for one in stack]
     else:
-        raise ValueError(
+        raise InputError(
             f"x must be (n, {dim}) with n_runs runs on it, or a stack "
             f"(runs, n, {dim}) with one run each; got shape {stack.shape} and "
             f"n_runs={n_runs}"

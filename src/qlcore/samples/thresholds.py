@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from qlcore.infra.checks import check_positive_int
+from qlcore.infra.checks import InputError, check_positive_int
 
 
 def n_critical(d: int, m_star: int) -> int:
@@ -50,9 +50,9 @@ def alpha_critical(rho):
     ``int`` or ``float`` input.
     """
     if isinstance(rho, bool) or not isinstance(rho, (int, float, Fraction)):
-        raise ValueError(f"rho = m*/d must be a real number (int, float or Fraction), got {rho!r}")
+        raise InputError(f"rho = m*/d must be a real number (int, float or Fraction), got {rho!r}")
     if not rho >= 0:  # also rejects NaN
-        raise ValueError(f"rho = m*/d must be >= 0, got {rho}")
+        raise InputError(f"rho = m*/d must be >= 0, got {rho}")
     exact = isinstance(rho, Fraction)
     half = Fraction(1, 2) if exact else 0.5
     value = half if rho >= 1 else rho - rho * rho * half

@@ -62,7 +62,18 @@ import cvxpy as cp
 import numpy as np
 import scipy.linalg
 
-from qlcore.infra.checks import as_matrix, as_symmetric, check_data, check_positive_int
+from qlcore.infra.checks import (
+    InputError,
+    QLCoreError,
+    as_matrix,
+    as_symmetric,
+    check_budget,
+    check_data,
+    check_positive_int,
+    check_real,
+    check_seed,
+    rng_from_seed,
+)
 from qlcore.model.data import quadratic_form
 from qlcore.model.moments import from_coordinates, quadratic_features
 from qlcore.samples.teacher_student import make_data
@@ -73,7 +84,7 @@ CERTIFICATE_TOL = 1e-9  # rounding in a margin is ~1e-15; margins of unique inst
 RANK_TOL = 1e-10  # eigenvalues of A* below RANK_TOL * lambda_max count as zero
 
 
-class SolverFailure(RuntimeError):
+class SolverFailure(QLCoreError, RuntimeError):
     """The SDP solver gave no usable answer, or its answer does not decide the question."""
 
 
@@ -138,7 +149,7 @@ class _DirectionalProblem:
             raise SolverFailure(f"Clarabel failed on the uniqueness SDP: {error}") from error
         status = self.problem.status
         if status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
-            raise ValueError(
+            raise InputError(
                 "no positive semidefinite A satisfies x_k^T A x_k = y_k for all k: "
                 "the measurements y are inconsistent (labels of a PSD teacher?)"
             )
@@ -157,7 +168,7 @@ def _scaled_problem(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarra
     """Unit rows ``u_k``, measurements ``t_k`` in ``[-1, 1]`` and the unit ``s`` of ``A``."""
     norms_sq = np.sum(x**2, axis=1)
     if np.any(norms_sq == 0):
-        raise ValueError(
+        raise InputError(
             f"x has an all-zero row (row {int(np.argmin(norms_sq))}); it measures "
             f"nothing, remove it"
         )
@@ -174,17 +185,26 @@ def psd_uniqueness(
     ``x`` (n, d) inputs, ``y`` (n,) measurements; ``n_directions`` random unit directions drawn from
     ``seed``; ``rel_tol`` relative to ``scale``; ``reference``: a known point of the set (the
     teacher ``A*``) whose Frobenius norm sets ``scale``. Method, tolerances and failure modes: see
-    the module docstring. Raises ``ValueError`` for inconsistent measurements and
-    :class:`SolverFailure` when the solver cannot decide.
+    the module docstring. Raises :class:`~qlcore.infra.checks.InputError` for inconsistent
+    measurements and :class:`SolverFailure` when the solver cannot decide.
     """
     x, y = check_data(x, y)
     n_directions = check_positive_int(n_directions, "n_directions")
+    rel_tol = check_real(rel_tol, "rel_tol")
     if not 0 < rel_tol < 1:
-        raise ValueError(f"rel_tol must be in (0, 1), got {rel_tol}")
+        raise InputError(f"rel_tol must be in (0, 1), got {rel_tol}")
     n, dim = x.shape
+    p = dim * (dim + 1) // 2
+    check_budget(
+        "the semidefinite program",
+        argument="x",
+        nbytes=8.0 * 4 * (n + p) * p,
+        flops=20.0 * n_directions * (n + p) * p * p,
+        fix="use fewer inputs or dimensions",
+    )
     u, t, unit = _scaled_problem(x, y)
     problem = _DirectionalProblem(u, t)
-    rng = np.random.default_rng(seed)
+    rng = rng_from_seed(seed)
     if np.linalg.matrix_rank(u) < dim:  # unbounded (or empty: minimise raises)
         point = problem.minimise(np.eye(dim) / np.sqrt(dim))[2]
         return UniquenessVerdict(False, float("inf"), _scale(reference, unit * point, dim), n, dim)
@@ -242,7 +262,7 @@ def teacher_certificate(x, teacher_matrix) -> TeacherCertificate:
     teacher_matrix = _psd_teacher(teacher_matrix, x.shape[1])
     u = x / np.linalg.norm(x, axis=1, keepdims=True) if np.all(np.any(x, axis=1)) else None
     if u is None:
-        raise ValueError("x has an all-zero row; it measures nothing, remove it")
+        raise InputError("x has an all-zero row; it measures nothing, remove it")
     eigenvalues, eigenvectors = np.linalg.eigh(teacher_matrix)
     rank = int(np.sum(eigenvalues > RANK_TOL * max(eigenvalues[-1], 0.0)))
     kernel, span = eigenvectors[:, : x.shape[1] - rank], eigenvectors[:, x.shape[1] - rank :]
@@ -329,7 +349,7 @@ def _second_point(u: np.ndarray, teacher_matrix: np.ndarray, delta: np.ndarray):
 def _psd_teacher(teacher_matrix, dim: int) -> np.ndarray:
     teacher_matrix = as_symmetric(teacher_matrix, "teacher_matrix", dim=dim)
     if np.linalg.eigvalsh(teacher_matrix)[0] < -1e-12 * max(1.0, np.abs(teacher_matrix).max()):
-        raise ValueError("teacher_matrix must be positive semidefinite (a teacher W*^T W* / m*)")
+        raise InputError("teacher_matrix must be positive semidefinite (a teacher W*^T W* / m*)")
     return teacher_matrix
 
 
@@ -358,7 +378,7 @@ def teacher_is_unique(
         if certificate.margin > CERTIFICATE_TOL:
             return UniquenessVerdict(True, 0.0, scale, n, dim)
         if certificate.witness is not None:
-            rng = np.random.default_rng(seed)
+            rng = rng_from_seed(seed)
             gap = certificate.witness - teacher_matrix
             width = max(abs(np.sum(_random_direction(dim, rng) * gap)) for _ in range(n_directions))
             return UniquenessVerdict(False, float(width), scale, n, dim)
@@ -382,7 +402,13 @@ def uniqueness_probability(
     over the ``m`` decided trials, ``n_unique``, ``n_failed``; and ``n_critical`` of eq. 13.
     """
     n_trials = check_positive_int(n_trials, "n_trials")
-    n_values = [check_positive_int(n, "each of n_values") for n in n_values]
+    seed = check_seed(seed)
+    if isinstance(n_values, (str, bytes)) or not hasattr(n_values, "__iter__"):
+        raise InputError(
+            f"n_values must be a list of sample sizes, got {type(n_values).__name__}",
+            argument="n_values",
+        )
+    n_values = [check_positive_int(n, "n_values (each)") for n in n_values]
     n_unique, n_failed = [], []
     for n in n_values:
         unique = failed = 0
