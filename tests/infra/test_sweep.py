@@ -1,5 +1,5 @@
 """qlcore.infra.sweep: same results as a plain loop on every backend, a disk cache that resumes,
-errors.
+claims that keep processes sharing a cache from computing a point twice, errors.
 
 Workers are other processes, so the sweep functions count their calls by creating one file per
 call in a ``log_dir`` that is part of each point.
@@ -10,8 +10,11 @@ import importlib
 import json
 import os
 import random
+import signal
+import socket
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,7 +22,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from qlcore.infra import cache as cache_module
 from qlcore.infra import sweep
+from qlcore.infra.checks import QLCoreError
 from qlcore.infra.codehash import module_hash
 from qlcore.infra.sweep import SweepPointError, run_sweep
 
@@ -321,3 +326,122 @@ def test_a_result_that_is_not_json_names_the_point():
 
 def test_no_points_no_work(tmp_path):
     assert run_sweep(slower_first, [], cache_dir=tmp_path) == []
+
+
+# --- claims: processes sharing a cache ------------------------------------------------------
+
+
+def cache_files_of(cache, function, points):
+    """The cache folder of ``function`` and the path stem of each point in it."""
+    folder = cache / f"test_sweep.{function.__name__}-{module_hash(sys.modules[__name__])}"
+    stems = [
+        sweep._point_hash(json.dumps(p, sort_keys=True, separators=(",", ":"))) for p in points
+    ]
+    return folder, stems
+
+
+def write_claim(path, *, pid, host, age_s=0.0):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"pid": pid, "host": host, "time": time.time() - age_s}))
+    os.utime(path, (time.time() - age_s, time.time() - age_s))
+
+
+def dead_pid() -> int:
+    import subprocess
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_point_claimed_by_a_live_process_is_waited_for_not_computed(tmp_path):
+    log, cache = tmp_path / "log", tmp_path / "cache"
+    log.mkdir()
+    points = points_for(log, n=3)
+    folder, stems = cache_files_of(cache, noisy_square, points)
+    claim = folder / f"{stems[1]}.claim"
+    write_claim(claim, pid=os.getpid(), host=socket.gethostname())  # alive: this very process
+
+    def other_process_finishes():
+        time.sleep(1.0)
+        entry = {"function": "x", "point": points[1], "result": "from the other process"}
+        (folder / f"{stems[1]}.json").write_text(json.dumps(entry))
+        claim.unlink()
+
+    helper = threading.Thread(target=other_process_finishes)
+    helper.start()
+    try:
+        results = run_sweep(noisy_square, points, cache_dir=cache, max_workers=1)
+    finally:
+        helper.join()
+    assert calls(log) == [0, 2]  # point 1 was not computed here
+    assert results[1] == "from the other process"
+    assert not list(folder.glob("*.claim"))
+
+
+@pytest.mark.parametrize(
+    "owner", ["dead process on this host", "silent process on another host", "unreadable"]
+)
+def test_a_stale_claim_is_taken_over(tmp_path, owner):
+    log, cache = tmp_path / "log", tmp_path / "cache"
+    log.mkdir()
+    points = points_for(log, n=2)
+    folder, stems = cache_files_of(cache, noisy_square, points)
+    claim = folder / f"{stems[0]}.claim"
+    if owner == "dead process on this host":
+        write_claim(claim, pid=dead_pid(), host=socket.gethostname())
+    elif owner == "silent process on another host":
+        write_claim(claim, pid=1, host="elsewhere", age_s=2 * cache_module.CLAIM_MAX_AGE_S)
+    else:
+        write_claim(claim, pid=1, host="elsewhere", age_s=2 * cache_module.CLAIM_MAX_AGE_S)
+        claim.write_text("{trunc")
+        os.utime(claim, (0, 0))
+    assert run_sweep(noisy_square, points, cache_dir=cache, max_workers=1) == plain_loop(
+        noisy_square, points
+    )
+    assert calls(log) == [0, 0, 1, 1]  # the sweep's calls and the loop's
+    assert not claim.exists()
+
+
+def test_a_fresh_claim_from_another_host_is_respected(tmp_path):
+    path = tmp_path / "point.claim"
+    write_claim(path, pid=1, host="elsewhere", age_s=60)
+    assert not cache_module.claim(path)
+    write_claim(path, pid=1, host="elsewhere", age_s=2 * cache_module.CLAIM_MAX_AGE_S)
+    assert cache_module.claim(path)
+    assert json.loads(path.read_text())["pid"] == os.getpid()
+    assert not cache_module.claim(path)  # now this process holds it: a second claim fails
+    cache_module.release(path)
+    assert not path.exists()
+
+
+def test_no_claims_are_left_after_success_or_failure(tmp_path):
+    log, cache_folder = tmp_path / "log", tmp_path / "cache"
+    log.mkdir()
+    points = points_for(log, n=6, stop_at=3)
+    (log / "stop").touch()
+    with pytest.raises(SweepPointError):
+        run_sweep(noisy_square, points, cache_dir=cache_folder, max_workers=2)
+    assert not list(cache_folder.glob("*/*.claim"))
+    (log / "stop").unlink()
+    run_sweep(noisy_square, points, cache_dir=cache_folder, max_workers=2)
+    assert not list(cache_folder.glob("*/*.claim"))
+    assert not list(cache_folder.glob("*/.*"))  # no temporary files either
+
+
+# --- worker processes that die, scripts without a main guard ---------------------------------
+
+
+def kill_own_worker(x):
+    """Point 1 kills the process it runs in, as the out-of-memory killer would."""
+    if x == 1:
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(0.2)
+    return x
+
+
+def test_dead_workers_are_reported_as_such_not_as_a_failing_point(tmp_path):
+    with pytest.raises(QLCoreError, match="worker processes of the local pool died") as caught:
+        run_sweep(kill_own_worker, [{"x": x} for x in range(4)], cache_dir=tmp_path, max_workers=2)
+    assert not isinstance(caught.value, SweepPointError)
+    assert "run the same command again to resume" in str(caught.value)
