@@ -2,14 +2,19 @@
 
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import warnings
 
 import pytest
 
 import qlcore
-from qlcore import reproduce
-from qlcore.experiments import REGISTRY
+from qlcore import cli, reproduce
+from qlcore.experiments import REGISTRY, figure_module, supported_devices
+from qlcore.infra import sweep
+from qlcore.infra.checks import InputError, QLCoreError, TooLargeError
 
 # every figure id an issue asks for (chapters 1-4)
 FIGURES = (
@@ -204,6 +209,8 @@ def test_reproduce_rejects_bad_ids(counted_compute):
 def test_reproduce_takes_a_current_shipped_result_unless_fresh(tmp_path):
     shipped = json.loads(reproduce.shipped_path("sarao-figb6").read_text())
     shipped["provenance"]["marker"] = "from results/"
+    # current for the code as it is now, whether or not results/ has been refreshed yet
+    shipped["provenance"]["source_hash"] = reproduce.source_hash("sarao-figb6")
     folder = tmp_path / "results"
     folder.mkdir()
     (folder / reproduce.shipped_path("sarao-figb6").name).write_text(json.dumps(shipped))
@@ -214,3 +221,217 @@ def test_reproduce_takes_a_current_shipped_result_unless_fresh(tmp_path):
         assert done.returncode == 0, done.stderr[-2000:]
         result = json.loads((out / "sarao-figb6.json").read_text())
         assert result["provenance"].get("marker") == expected
+
+
+# ------------------------------------------------ user errors: a message, exit 2, no traceback
+
+
+def assert_usage_error(done, *words):
+    assert done.returncode == 2, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith(("error: ", "qlcore reproduce: error"))
+    for word in words:
+        assert word in done.stderr
+
+
+@pytest.mark.parametrize("where", ["a file", "under a file", "too long a name"])
+def test_an_unusable_out_folder_is_refused_before_any_work(tmp_path, where):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("keep me")
+    out = {
+        "a file": a_file,
+        "under a file": a_file / "sub",
+        "too long a name": tmp_path / ("x" * 300),
+    }[where]
+    env = {"QLCORE_CACHE": str(tmp_path / "cache")}
+    done = run_cli("reproduce", "sarao-figb6", "--scale", "quick", "--out", str(out), env=env)
+    assert_usage_error(done, "--out", str(out)[:50])
+    assert a_file.read_text() == "keep me"
+    assert not (tmp_path / "cache").exists()  # nothing was computed
+
+
+@pytest.mark.parametrize("seed", ["-1", "abc", "1.5"])
+def test_a_bad_seed_is_refused_naming_the_seed(tmp_path, seed):
+    done = run_cli(
+        "reproduce", "sarao-figb6", "--scale", "quick", "--out", str(tmp_path), "--seed", seed
+    )
+    assert_usage_error(done, "seed")
+
+
+@pytest.mark.parametrize("device", ["cuda", "tpu"])
+def test_the_cli_refuses_a_device_it_cannot_use(tmp_path, device):
+    done = run_cli(
+        "reproduce", "sarao-fig1", "--scale", "quick", "--out", str(tmp_path), "--device", device
+    )
+    assert_usage_error(done, "--device", repr(device))
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.skipif(__import__("torch").cuda.is_available(), reason="this machine has CUDA")
+@pytest.mark.parametrize("figure", sorted(REGISTRY))
+def test_every_figure_refuses_cuda_without_cuda_and_unknown_devices(figure, monkeypatch, tmp_path):
+    monkeypatch.setenv("QLCORE_CACHE", str(tmp_path))
+    module = figure_module(figure)
+    monkeypatch.setattr(module, "run", lambda *args, **kwargs: pytest.fail("run was called"))
+    for device in ("cuda", "cuda:0", "tpu", "gpu", 0):
+        for call in (reproduce.compute, reproduce.reproduce):
+            with pytest.raises(InputError, match="^device") as caught:
+                call(figure, "quick", 0, device=device)
+            assert caught.value.argument == "device"
+    assert not list(tmp_path.iterdir())
+
+
+def test_devices_are_declared_by_each_figure():
+    for figure in REGISTRY:
+        devices = supported_devices(figure)
+        assert devices[0] == "cpu" and set(devices) <= {"cpu", "cuda"}
+    assert supported_devices("kazemipour-fig2") == ("cpu", "cuda")  # trains with torch
+    assert supported_devices("kazemipour-fig3") == ("cpu", "cuda")  # the same run
+    assert supported_devices("sarao-fig1") == ("cpu",)  # NumPy
+
+
+def test_an_unreachable_scheduler_fails_within_seconds_naming_it(tmp_path):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    start = time.monotonic()
+    env = {"QLCORE_CACHE": str(tmp_path / "cache")}
+    done = run_cli(
+        "reproduce",
+        "sarao-fig2",
+        "--scale",
+        "quick",
+        "--out",
+        str(tmp_path / "out"),
+        "--scheduler",
+        address,
+        env=env,
+    )
+    assert time.monotonic() - start < 60  # imports included; the connection waits at most 5 s
+    assert_usage_error(done, address, "cannot connect")
+
+
+def test_a_scheduler_that_does_not_speak_dask_fails_within_seconds(tmp_path):
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        address = f"tcp://127.0.0.1:{silent.getsockname()[1]}"
+        start = time.monotonic()
+        with pytest.raises(QLCoreError, match=f"cannot connect to a Dask scheduler at {address}"):
+            run_sweep_on(address)
+    assert time.monotonic() - start < 4 * sweep.CONNECT_TIMEOUT_S
+
+
+def run_sweep_on(address):
+    return sweep.run_sweep(run_cli, [{"x": 1}], scheduler=address)  # never runs: no scheduler
+
+
+def test_library_errors_exit_2_with_one_line(monkeypatch, capsys, tmp_path):
+    def too_large(*args, **kwargs):
+        raise TooLargeError(
+            "dim: needs 9 TiB; pass a smaller dim",
+            argument="dim",
+            estimate=1,
+            limit=0,
+            unit="bytes",
+        )
+
+    monkeypatch.setattr(reproduce, "reproduce", too_large)
+    code = cli.main(["reproduce", "sarao-figb6", "--scale", "quick", "--out", str(tmp_path)])
+    assert code == 2
+    assert capsys.readouterr().err.splitlines()[-1] == "error: dim: needs 9 TiB; pass a smaller dim"
+
+
+def test_ctrl_c_exits_130(monkeypatch, tmp_path):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(reproduce, "reproduce", interrupted)
+    assert cli.main(["reproduce", "sarao-figb6", "--scale", "quick", "--out", str(tmp_path)]) == 130
+
+
+def test_list_into_a_closed_pipe_ends_quietly():
+    # `python -m qlcore list | head -1`, with the reader gone before the first write
+    child = subprocess.Popen(
+        [sys.executable, "-m", "qlcore", "list"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    child.stdout.close()
+    err = child.stderr.read().decode()
+    child.wait(timeout=120)
+    assert err == ""
+    assert child.returncode == 1
+    piped = subprocess.run(
+        f"{sys.executable} -m qlcore list | head -1", shell=True, capture_output=True, text=True
+    )
+    assert piped.stderr == "" and piped.stdout.startswith("cover-efron")
+
+
+# ------------------------------------------------------------------ where files go
+
+
+def test_help_and_output_say_where_the_cache_goes(tmp_path):
+    done = run_cli("reproduce", "--help")
+    assert done.returncode == 0
+    assert "~/.cache/qlcore" in done.stdout and "QLCORE_CACHE" in done.stdout
+    env = dict(os.environ, HOME=str(tmp_path / "home"), TQDM_DISABLE="1")
+    env.pop("QLCORE_CACHE", None)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "qlcore",
+            "reproduce",
+            "sarao-figb6",
+            "--scale",
+            "quick",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    default = str(tmp_path / "home" / ".cache" / "qlcore")
+    assert default in done.stderr  # said before computing
+    assert default in done.stdout  # and in the summary
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "sarao-figb6.json",
+        "sarao-figb6.png",
+    ]  # written atomically: no temporary file left behind
+
+
+def test_compute_points_torch_compile_scratch_into_the_cache(monkeypatch, tmp_path):
+    monkeypatch.setenv("QLCORE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("TRITON_CACHE_DIR", str(tmp_path / "mine"))  # the user's choice is kept
+    monkeypatch.setenv("TORCHINDUCTOR_CACHE_DIR", "")
+    seen = {}
+
+    def fake_run(scale, seed, *, device="cpu", progress=None):
+        seen.update({v: os.environ.get(v) for v in ("TORCHINDUCTOR_CACHE_DIR", "TRITON_CACHE_DIR")})
+        return {"figure": "sarao-figb6"}
+
+    module = figure_module("sarao-figb6")
+    fake_run.__module__ = module.__name__  # the code hash is taken of the run's module
+    monkeypatch.setattr(module, "run", fake_run)
+    reproduce.compute("sarao-figb6", "quick")
+    assert seen == {
+        "TORCHINDUCTOR_CACHE_DIR": str(tmp_path / "cache" / "torchinductor"),
+        "TRITON_CACHE_DIR": str(tmp_path / "mine"),
+    }
+
+
+def test_a_corrupt_cached_figure_is_reported_once_and_recomputed(counted_compute):
+    calls, cache = counted_compute
+    first = reproduce.reproduce("kazemipour-fig2", "quick", seed=3)
+    (path,) = cache.glob("*.json")
+    path.write_text(path.read_text()[:7])  # truncated, as by a crash of an older version
+    with pytest.warns(RuntimeWarning, match=f"ignoring unreadable cached result {path}"):
+        again = reproduce.reproduce("kazemipour-fig2", "quick", seed=3)
+    assert len(calls) == 2 and again["value"][0] == first["value"][0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert reproduce.reproduce("kazemipour-fig2", "quick", seed=3) == again  # repaired
+    assert len(calls) == 2

@@ -1,15 +1,40 @@
-"""Command line: ``python -m qlcore list``, ``reproduce FIGURE``, ``status`` and ``ship``."""
+"""Command line: ``python -m qlcore list``, ``reproduce FIGURE``, ``status`` and ``ship``.
+
+Exit codes: 0 done; 1 ``status`` found a figure without a current shipped result; 2 a usage
+error (a bad argument, an unwritable ``--out``, an unreachable scheduler: one line
+``error: ...``, no traceback); 130 interrupted by Ctrl-C (finished sweep points stay in the
+cache, and running the same command again resumes). Writing into a closed pipe
+(``python -m qlcore list | head -1``) ends quietly.
+"""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import sys
 from pathlib import Path
 
-from qlcore.experiments import REGISTRY, SCALES, figure_module
+from qlcore.experiments import REGISTRY, SCALES, check_figure_device, figure_module
+from qlcore.infra import cache
+from qlcore.infra.checks import InputError, QLCoreError, check_positive_int, check_seed
+from qlcore.infra.sweep import SweepPointError
+
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+TLS_OPTIONS = {
+    "tls_ca_file": ("--tls-ca-file", "QLCORE_TLS_CA_FILE"),
+    "tls_cert": ("--tls-cert", "QLCORE_TLS_CERT"),
+    "tls_key": ("--tls-key", "QLCORE_TLS_KEY"),
+}
+WHERE_FILES_GO = (
+    "Files: FIGURE.json and FIGURE.png go to --out. Finished results and sweep points are cached "
+    "in $QLCORE_CACHE, else ~/.cache/qlcore (sweep points in its sweeps/ folder, torch.compile's "
+    "scratch in torchinductor/ and triton/ unless TORCHINDUCTOR_CACHE_DIR, TRITON_CACHE_DIR are "
+    "set); deleting it is safe. Exit codes: 2 usage error, 130 interrupted (rerun to resume)."
+)
 
 
 def _list(_args) -> int:
@@ -22,39 +47,87 @@ def _reproduce(args) -> int:
     from qlcore.reproduce import reproduce
 
     module = figure_module(args.figure)
+    seed = check_seed(args.seed, "--seed")
+    check_figure_device(args.figure, args.device, "--device")
     _set_threads(args.threads)
-    if args.scheduler is not None:
-        os.environ["QLCORE_SCHEDULER"] = args.scheduler  # read by qlcore.infra.sweep.run_sweep
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    _set_cluster(args)
+    out = _output_folder(args.out)
+    if not os.environ.get(cache.CACHE_ENV):
+        print(
+            f"caching results and sweep points in {cache.cache_dir()} "
+            f"({cache.CACHE_ENV} is not set; set it to choose another folder)",
+            file=sys.stderr,
+        )
     result = reproduce(
         args.figure,
         args.scale,
-        args.seed,
+        seed,
         use_cache=not args.fresh,
         use_shipped=False if args.fresh else None,
         device=args.device,
         progress=True,
     )
-    (out / f"{args.figure}.json").write_text(json.dumps(result, indent=1))
-    figure = module.plot(result)
-    figure.savefig(out / f"{args.figure}.png", bbox_inches="tight")
+    json_path, png_path = out / f"{args.figure}.json", out / f"{args.figure}.png"
+    cache.write_atomically(json_path, json.dumps(result, indent=1))
+    png = io.BytesIO()
+    module.plot(result).savefig(png, format="png", bbox_inches="tight")
+    cache.write_atomically(png_path, png.getvalue())
     prov = result["provenance"]
     print(
-        f"wrote {out / (args.figure + '.json')} and {out / (args.figure + '.png')} "
-        f"(scale {args.scale}; computed in {prov['wall_time_s']} s, peak memory "
-        f"{prov['peak_rss_mib']} MiB, code {prov['source_hash']})"
+        f"wrote {json_path} and {png_path} (scale {args.scale}; computed in "
+        f"{prov['wall_time_s']} s, peak memory {prov['peak_rss_mib']} MiB, code "
+        f"{prov['source_hash']}); cache in {cache.cache_dir()}"
     )
     return 0
 
 
+def _output_folder(path: str) -> Path:
+    """``path`` as a folder that exists and is writable (created if missing), or
+    :class:`InputError` naming ``--out``; checked before any work."""
+    out = Path(path)
+    try:
+        if out.exists() and not out.is_dir():
+            raise InputError(f"--out {out} is a file, not a folder; pass a folder", argument="out")
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = "a part of it is a file" if isinstance(error, NotADirectoryError) else None
+        raise InputError(
+            f"--out {out} cannot be created ({reason or error.strerror or error}); pass a "
+            f"folder you can write to",
+            argument="out",
+        ) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        raise InputError(f"--out {out} is not writable; pass another folder", argument="out")
+    return out
+
+
 def _set_threads(threads: int | None) -> None:
     if threads is not None:
-        if threads < 1:
-            raise ValueError(f"--threads must be a positive integer, got {threads}")
+        threads = check_positive_int(threads, "--threads")
         import torch
 
         torch.set_num_threads(threads)
+
+
+def _set_cluster(args) -> None:
+    """Hand ``--scheduler`` and the ``--tls-*`` files to the sweeps inside the experiment,
+    through the environment (read by :func:`qlcore.infra.sweep.run_sweep`)."""
+    given = {key: getattr(args, key) for key in TLS_OPTIONS if getattr(args, key) is not None}
+    if given and len(given) != len(TLS_OPTIONS):
+        missing = [TLS_OPTIONS[key][0] for key in TLS_OPTIONS if key not in given]
+        raise InputError(
+            f"{', '.join(missing)} missing: a TLS scheduler needs --tls-ca-file, --tls-cert and "
+            f"--tls-key together",
+            argument=missing[0].lstrip("-"),
+        )
+    for key, value in given.items():
+        if not Path(value).is_file():
+            option = TLS_OPTIONS[key][0]
+            raise InputError(f"{option} {value} is not a file", argument=option.lstrip("-"))
+    if args.scheduler is not None:
+        os.environ["QLCORE_SCHEDULER"] = args.scheduler
+    for key, value in given.items():
+        os.environ[TLS_OPTIONS[key][1]] = str(Path(value).resolve())
 
 
 def _status(_args) -> int:
@@ -101,7 +174,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qlcore", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("list", help="list the figure ids").set_defaults(handler=_list)
-    rep = commands.add_parser("reproduce", help="recompute a figure and write FIGURE.json/.png")
+    rep = commands.add_parser(
+        "reproduce",
+        help="recompute a figure and write FIGURE.json/.png",
+        description="Recompute a figure and write FIGURE.json and FIGURE.png to --out.",
+        epilog=WHERE_FILES_GO,
+    )
     rep.add_argument(
         "figure",
         choices=sorted(REGISTRY),
@@ -114,9 +192,18 @@ def build_parser() -> argparse.ArgumentParser:
         default="paper",
         help="quick (seconds, CI) or paper (the paper's full setting)",
     )
-    rep.add_argument("--out", required=True, help="output folder (created if missing)")
-    rep.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
-    rep.add_argument("--device", default="cpu", help="cpu (default) or cuda")
+    rep.add_argument(
+        "--out",
+        required=True,
+        help="output folder for FIGURE.json and FIGURE.png (created if missing); the cache "
+        "goes to $QLCORE_CACHE, else ~/.cache/qlcore, not here",
+    )
+    rep.add_argument("--seed", type=int, default=0, help="master seed, an integer >= 0 (default 0)")
+    rep.add_argument(
+        "--device",
+        default="cpu",
+        help="cpu (default), or cuda for the figures that train with torch (kazemipour-*)",
+    )
     rep.add_argument(
         "--threads",
         type=int,
@@ -128,9 +215,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--scheduler",
         default=None,
         metavar="ADDRESS",
-        help="Dask scheduler address (tcp://host:8786) for the experiment's "
-        "parameter sweeps (default: a local process pool)",
+        help="Dask scheduler address (tls://host:8786 with the --tls-* files, or tcp://host:8786 "
+        "on a private network or SSH tunnel) for the experiment's parameter sweeps (default: a "
+        "local process pool); a scheduler runs any code its clients send",
     )
+    what = {
+        "tls_ca_file": "the certificate of the cluster's certificate authority",
+        "tls_cert": "this client's certificate",
+        "tls_key": "this client's private key",
+    }
+    for key, (option, _) in TLS_OPTIONS.items():
+        rep.add_argument(
+            option,
+            dest=key,
+            default=None,
+            metavar="FILE",
+            help=f"{what[key]} (PEM file) for a tls:// --scheduler",
+        )
     rep.add_argument(
         "--fresh",
         action="store_true",
@@ -156,12 +257,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; return its exit code (see the module docstring)."""
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args)
-    except ValueError as error:
+        code = args.handler(args)
+        sys.stdout.flush()  # a closed pipe fails here, inside the try
+        return code
+    except QLCoreError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except SweepPointError as error:
+        if not isinstance(error.__cause__, QLCoreError):
+            raise
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # the reader went away (`| head`): send what is left to /dev/null, end quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

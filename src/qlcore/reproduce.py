@@ -8,8 +8,14 @@ Three places hold results, looked up in this order by :func:`reproduce`:
    current one (:func:`shipped_status`), so a change to the code can never return old numbers.
    ``python -m qlcore status`` lists them; ``python -m qlcore ship`` writes them.
 2. **The cache** (:func:`qlcore.infra.cache.cache_dir`), keyed by figure, scale, seed, device and
-   the same code hash.
+   the same code hash. A cached file that cannot be read is reported (a warning naming it) and
+   recomputed.
 3. **Computing** the result now (:func:`compute`).
+
+Arguments are checked before anything runs: the scale, the seed (an integer ``>= 0``) and the
+device, which must be one the figure's module declares in ``DEVICES`` and this machine has
+(``qlcore.experiments.check_figure_device``). Before computing, ``torch.compile``'s scratch
+folders are pointed into the cache (:func:`qlcore.infra.cache.use_cache_for_compiler_scratch`).
 
 The code hash covers the experiment module and every ``qlcore`` module it imports, found from the
 code (:func:`qlcore.infra.codehash.module_closure`). The notebooks call :func:`reproduce` and so
@@ -25,14 +31,16 @@ import os
 import platform
 import resource
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 
 from qlcore import __version__
-from qlcore.experiments import check_scale, figure_module
-from qlcore.infra.cache import cache_dir, write_atomically
+from qlcore.experiments import check_figure_device, check_scale, figure_module
+from qlcore.infra.cache import cache_dir, use_cache_for_compiler_scratch, write_atomically
+from qlcore.infra.checks import check_seed
 from qlcore.infra.codehash import PACKAGE_DIR, closure_hash
 
 SHIPPED_ENV = "QLCORE_RESULTS"
@@ -58,7 +66,10 @@ def compute(
 ) -> dict:
     """Run ``figure_id`` now and return its result with provenance (version, time, machine)."""
     check_scale(scale)
+    seed = check_seed(seed)
+    check_figure_device(figure_id, device)
     module = figure_module(figure_id)
+    use_cache_for_compiler_scratch()
     start = time.perf_counter()
     result = module.run(scale, seed, device=device, progress=progress)
     wall = time.perf_counter() - start
@@ -134,6 +145,8 @@ def reproduce(
 
     ``use_shipped`` defaults to true unless the environment sets ``QLCORE_FRESH=1``."""
     check_scale(scale)
+    seed = check_seed(seed)
+    check_figure_device(figure_id, device)
     if use_shipped is None:
         use_shipped = os.environ.get(FRESH_ENV, "") not in ("1", "true", "yes")
     if (
@@ -147,9 +160,32 @@ def reproduce(
         cache_dir() / f"{_run_id(figure_id)}-{scale}-seed{seed}{device_tag}-"
         f"{source_hash(figure_id)}.json"
     )
-    if use_cache and path.exists():
-        return json.loads(path.read_text())
+    if use_cache:
+        cached = _read_cached(path)
+        if cached is not None:
+            return cached
     result = compute(figure_id, scale, seed, device=device, progress=progress)
     if use_cache:
         write_atomically(path, json.dumps(result))
     return result
+
+
+def _read_cached(path: Path) -> dict | None:
+    """The result cached in ``path``, or ``None`` when there is none; a file that cannot be read
+    (a truncated write from an older version, a disk error) is reported and ignored."""
+    try:
+        result = json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:
+        problem = str(error)
+    else:
+        if isinstance(result, dict):
+            return result
+        problem = f"it holds a {type(result).__name__}, not a result"
+    warnings.warn(
+        f"ignoring unreadable cached result {path} ({problem}); recomputing it",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return None

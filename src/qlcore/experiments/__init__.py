@@ -2,13 +2,21 @@
 
 The registry maps a figure id (paper and figure, e.g. ``kazemipour-fig2``) to its module; the
 CLI (``python -m qlcore list`` / ``reproduce``) reads it.
+
+Each module declares the torch devices its ``run`` computes on in ``DEVICES`` (``("cpu",)`` when
+absent): ``("cpu", "cuda")`` for the figures that train with torch and pass ``device`` on, CPU
+only for those that compute with NumPy and SciPy. :func:`check_figure_device` refuses any other
+device before anything runs.
 """
 
 from __future__ import annotations
 
 import importlib
 
+from qlcore.infra.checks import InputError, check_device
+
 SCALES = ("quick", "paper")
+DEFAULT_DEVICES = ("cpu",)
 
 REGISTRY = {
     "cover-efron": "qlcore.experiments.cover_efron",
@@ -28,16 +36,38 @@ REGISTRY = {
 
 def figure_module(figure_id: str):
     """The module that reproduces ``figure_id``."""
-    if figure_id not in REGISTRY:
-        raise ValueError(
-            f"unknown figure {figure_id!r}; `python -m qlcore list` shows the ids: "
-            f"{', '.join(sorted(REGISTRY))}"
+    if not isinstance(figure_id, str) or figure_id not in REGISTRY:
+        raise InputError(
+            f"figure {figure_id!r} is unknown; `python -m qlcore list` shows the ids: "
+            f"{', '.join(sorted(REGISTRY))}",
+            argument="figure",
         )
     return importlib.import_module(REGISTRY[figure_id])
 
 
 def check_scale(scale: str) -> str:
-    """Return ``scale`` if it is one of :data:`SCALES`, else raise a ``ValueError``."""
-    if scale not in SCALES:
-        raise ValueError(f"scale must be one of {SCALES}, got {scale!r}")
+    """Return ``scale`` if it is one of :data:`SCALES`, else raise
+    :class:`~qlcore.infra.checks.InputError`."""
+    if not isinstance(scale, str) or scale not in SCALES:
+        raise InputError(f"scale must be one of {SCALES}, got {scale!r}", argument="scale")
     return scale
+
+
+def supported_devices(figure_id: str) -> tuple[str, ...]:
+    """The torch device kinds ``figure_id`` computes on: its module's ``DEVICES``, else
+    :data:`DEFAULT_DEVICES` (CPU only)."""
+    return tuple(getattr(figure_module(figure_id), "DEVICES", DEFAULT_DEVICES))
+
+
+def check_figure_device(figure_id: str, device, name: str = "device") -> str:
+    """Return ``device`` if ``figure_id`` computes on it and this machine has it, else raise
+    :class:`~qlcore.infra.checks.InputError` naming ``name``."""
+    supported = supported_devices(figure_id)
+    kind = device.split(":", 1)[0] if isinstance(device, str) else None
+    if kind in ("cpu", "cuda") and kind not in supported:
+        raise InputError(
+            f"{name} must be {' or '.join(map(repr, supported))} for {figure_id}, which "
+            f"computes on {' and '.join(supported)} only; got {device!r}",
+            argument=name.lstrip("-"),
+        )
+    return check_device(device, name, supported=supported)

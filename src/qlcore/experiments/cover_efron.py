@@ -19,6 +19,7 @@ from qlcore.viz import style
 
 FIGURE_ID = "cover-efron"
 TITLE = "Random cones: Wendel's probability and Cover-Efron face counts, exact and sampled"
+DEVICES = ("cpu",)  # computed with NumPy and SciPy, on the CPU
 
 # Points with fewer proper draws than this are not plotted (their error bars mean little).
 MIN_PROPER_TO_PLOT = 30

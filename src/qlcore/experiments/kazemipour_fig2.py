@@ -20,6 +20,7 @@ from qlcore.viz import style
 
 FIGURE_ID = "kazemipour-fig2"
 TITLE = "Fraction of trials reaching the global minimum against width (Kazemipour et al., Fig. 2)"
+DEVICES = ("cpu", "cuda")  # run passes device to the torch training
 SUCCESS_TOLERANCE = 0.005
 
 SCALE_SETTINGS = {

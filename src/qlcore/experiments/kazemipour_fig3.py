@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qlcore.experiments.kazemipour_fig2 import run  # noqa: F401  (the same computation as Fig. 2)
+from qlcore.experiments.kazemipour_fig2 import DEVICES, run  # noqa: F401  (as Fig. 2: same run)
 from qlcore.viz import style
 
 FIGURE_ID = "kazemipour-fig3"

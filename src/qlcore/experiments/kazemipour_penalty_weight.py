@@ -31,6 +31,7 @@ FIGURE_ID = "kazemipour-penalty-weight"
 TITLE = (
     "Orthogonality variant with Table 1's penalty weight and with the theorem's (Kazemipour et al.)"
 )
+DEVICES = ("cpu", "cuda")  # run passes device to the torch training
 WEIGHTS = {
     "table-1": "γ = Σ y² (Table 1)",
     "theorem": "γ = 2·mean y² (Theorem 3.1(2) needs > mean y²)",

@@ -28,6 +28,7 @@ from qlcore.viz import style
 
 FIGURE_ID = "sarao-cone-link"
 TITLE = "Rank-one teacher: extremal rays of the sign-corrected cone against SDP uniqueness"
+DEVICES = ("cpu",)  # computed with NumPy and SciPy, on the CPU
 
 SCALE_SETTINGS = {
     "quick": {"dims": [5], "n_over_d": [1.0, 1.6, 2.0, 2.4, 3.0, 4.0], "trials": 12},

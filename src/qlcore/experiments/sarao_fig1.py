@@ -37,6 +37,7 @@ from qlcore.viz import style
 
 FIGURE_ID = "sarao-fig1"
 TITLE = "Phase diagram: alpha_c = n_c / d^2 against rho* = m* / d (Sarao Mannelli et al., Fig. 1)"
+DEVICES = ("cpu",)  # computed with NumPy and SciPy, on the CPU
 
 SCALE_SETTINGS = {
     "quick": {"dims": [4], "rhos": [1.0], "runs": 12, "t_max": 200.0},

@@ -18,6 +18,7 @@ from qlcore.viz import style
 
 FIGURE_ID = "sarao-fig2"
 TITLE = "Population loss against time in four regimes (Sarao Mannelli et al., Fig. 2)"
+DEVICES = ("cpu",)  # computed with NumPy and SciPy, on the CPU
 PANELS = (("m* = 1", 1, 0), ("m* = d/2", 0, 0.5), ("m* = d", 0, 1.0), ("m* = 2d", 0, 2.0))
 """Panel label and teacher width ``m* = constant + fraction * d``."""
 

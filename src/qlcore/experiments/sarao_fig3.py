@@ -23,6 +23,7 @@ FIGURE_ID = "sarao-fig3"
 TITLE = (
     "Training and population loss of GD for m* = 1 around n = 2d (Sarao Mannelli et al., Fig. 3)"
 )
+DEVICES = ("cpu",)  # computed with NumPy and SciPy, on the CPU
 DIM = 10
 
 SCALE_SETTINGS = {

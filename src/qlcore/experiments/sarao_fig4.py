@@ -36,6 +36,7 @@ TITLE = (
     "String method: training and population loss along the minimum-energy path "
     "(Sarao Mannelli et al., Fig. 4)"
 )
+DEVICES = ("cpu",)  # computed with NumPy and SciPy, on the CPU
 TEACHER = "orthonormal"  # m* = 1: one unit vector, A* = w w^T
 DIM_COLOURS = {4: "#c0392b", 6: "#8e44ad", 8: "#2471a3"}  # the paper's red, purple, blue
 

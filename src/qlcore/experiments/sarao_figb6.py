@@ -21,6 +21,7 @@ TITLE = (
     "Orthogonal teacher: Lotka-Volterra phase portrait and regimes (Sarao Mannelli et al., "
     "Figs. B.6-B.7)"
 )
+DEVICES = ("cpu",)  # computed with NumPy and SciPy, on the CPU
 PORTRAIT = {"dim": 10, "rank": 2, "eigenvalue": 1.0}
 REGIMES = {"dim": 100, "rank": 2, "eigenvalue": 1.0}
 STARTS = [(1.0, 1.0), (0.05, 1.0), (1.2, 0.6), (0.3, 0.02), (0.01, 0.25), (1.2, 0.05)]

@@ -40,6 +40,7 @@ from qlcore.viz import style
 
 FIGURE_ID = "sarao-recovery"
 TITLE = "Recovery of a rank-one teacher by GD and the relaxation-time extrapolation (App. B.2-B.3)"
+DEVICES = ("cpu",)  # computed with NumPy and SciPy, on the CPU
 
 FIT_RATIOS = (1.25, 1.35, 1.45, 1.6, 1.75, 1.9, 2.05, 2.2)
 """The fit window ``n = round(r n_c)`` (shared with ``sarao-fig1``)."""

@@ -36,6 +36,7 @@ from qlcore.viz import style
 
 FIGURE_ID = "sarao-uniqueness"
 TITLE = "Probability that the teacher is the only zero-loss PSD matrix, against n (eq. 13)"
+DEVICES = ("cpu",)  # computed with NumPy and SciPy, on the CPU
 TEACHER = "gaussian"
 Z_95 = 1.959963984540054
 
