@@ -360,7 +360,7 @@ def test_a_point_claimed_by_a_live_process_is_waited_for_not_computed(tmp_path):
     points = points_for(log, n=3)
     folder, stems = cache_files_of(cache, noisy_square, points)
     claim = folder / f"{stems[1]}.claim"
-    write_claim(claim, pid=os.getpid(), host=socket.gethostname())  # alive: this very process
+    write_claim(claim, pid=os.getppid(), host=socket.gethostname())  # alive: pytest's parent
 
     def other_process_finishes():
         time.sleep(1.0)
@@ -380,7 +380,13 @@ def test_a_point_claimed_by_a_live_process_is_waited_for_not_computed(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "owner", ["dead process on this host", "silent process on another host", "unreadable"]
+    "owner",
+    [
+        "dead process on this host",
+        "this process, which did not make it",
+        "silent process on another host",
+        "unreadable",
+    ],
 )
 def test_a_stale_claim_is_taken_over(tmp_path, owner):
     log, cache = tmp_path / "log", tmp_path / "cache"
@@ -390,6 +396,8 @@ def test_a_stale_claim_is_taken_over(tmp_path, owner):
     claim = folder / f"{stems[0]}.claim"
     if owner == "dead process on this host":
         write_claim(claim, pid=dead_pid(), host=socket.gethostname())
+    elif owner == "this process, which did not make it":  # a dead owner whose pid came back
+        write_claim(claim, pid=os.getpid(), host=socket.gethostname())
     elif owner == "silent process on another host":
         write_claim(claim, pid=1, host="elsewhere", age_s=2 * cache_module.CLAIM_MAX_AGE_S)
     else:
@@ -445,3 +453,17 @@ def test_dead_workers_are_reported_as_such_not_as_a_failing_point(tmp_path):
         run_sweep(kill_own_worker, [{"x": x} for x in range(4)], cache_dir=tmp_path, max_workers=2)
     assert not isinstance(caught.value, SweepPointError)
     assert "run the same command again to resume" in str(caught.value)
+
+
+def test_claims_work_on_a_file_system_without_hard_links(tmp_path, monkeypatch):
+    def no_links(*args, **kwargs):
+        raise PermissionError("hard links are not supported here")
+
+    monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "point.claim"
+    assert cache_module.claim(path)
+    assert json.loads(path.read_text())["pid"] == os.getpid()
+    assert not cache_module.claim(path)  # held
+    cache_module.release(path)
+    assert cache_module.claim(path)
+    assert not list(tmp_path.glob(".*"))  # no temporary file left

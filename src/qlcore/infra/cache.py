@@ -12,8 +12,9 @@ A *claim* (:func:`claim`, :func:`release`) is a small file, created only if it d
 that says "this process is computing this result": it holds the owner's process id, host name and
 start time. Two processes filling the same cache use claims to split the work instead of
 computing everything twice. A claim is *stale*, and may be taken over, when its owner is a dead
-process on this host, or when it has not been refreshed (:func:`refresh`) for
-:data:`CLAIM_MAX_AGE_S` seconds (an owner on another host that died).
+process on this host (or this very process, which has not made it: a dead owner whose process id
+came back), or when it has not been refreshed (:func:`refresh`) for :data:`CLAIM_MAX_AGE_S`
+seconds (an owner on another host that died).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 CACHE_ENV = "QLCORE_CACHE"
 COMPILER_SCRATCH = {"TORCHINDUCTOR_CACHE_DIR": "torchinductor", "TRITON_CACHE_DIR": "triton"}
 CLAIM_MAX_AGE_S = 3600.0  # a live owner refreshes its claims every minute or so
+_HELD: set[str] = set()  # the claims this process holds
 
 
 def cache_dir() -> Path:
@@ -72,7 +74,7 @@ def claim(path: Path, *, max_age: float = CLAIM_MAX_AGE_S) -> bool:
     The file appears complete or not at all (written aside, then hard-linked into place, which
     fails if the name exists). Two processes that take over the same stale claim at the same
     instant can both succeed; the price is one result computed twice, never a wrong one."""
-    path = Path(path)
+    path = Path(path).absolute()
     if _create_claim(path):
         return True
     owner = _read_claim(path)
@@ -89,6 +91,7 @@ def claim(path: Path, *, max_age: float = CLAIM_MAX_AGE_S) -> bool:
 
 def release(path: Path) -> None:
     """Remove the claim ``path`` (nothing if it is gone)."""
+    _HELD.discard(str(Path(path).absolute()))
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
 
@@ -101,16 +104,26 @@ def refresh(path: Path) -> None:
 
 
 def _create_claim(path: Path) -> bool:
-    owner = {"pid": os.getpid(), "host": socket.gethostname(), "time": time.time()}
+    """Create the claim ``path`` if it does not exist; True if this call created it."""
+    owner = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "time": time.time()})
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-", suffix=".tmp")
     try:
         with os.fdopen(handle, "w") as file:
-            json.dump(owner, file)
-        os.link(temporary, path)
+            file.write(owner)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        except OSError:  # a file system without hard links: create it exclusively, then fill it
+            try:
+                handle = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+            except FileExistsError:
+                return False
+            with os.fdopen(handle, "w") as file:
+                file.write(owner)
+        _HELD.add(str(path))
         return True
-    except FileExistsError:
-        return False
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -137,6 +150,8 @@ def _is_stale(path: Path, owner: dict, max_age: float) -> bool:
     pid = owner.get("pid")
     if owner.get("host") != socket.gethostname() or not isinstance(pid, int):
         return False
+    if pid == os.getpid():
+        return str(path) not in _HELD
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
