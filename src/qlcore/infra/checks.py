@@ -160,6 +160,14 @@ def check_positive_int(value, name: str, *, minimum: int = 1) -> int:
     return check_int(value, name, minimum=minimum)
 
 
+def check_bool(value, name: str) -> bool:
+    """``value`` if it is ``True`` or ``False`` (NumPy booleans accepted), else
+    :class:`InputError` naming ``name``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise _fail(name, f"must be True or False, got {value!r}")
+    return bool(value)
+
+
 def check_real(
     value,
     name: str,
@@ -198,8 +206,10 @@ def rng_from_seed(seed, name: str = "seed") -> np.random.Generator:
     ``name`` otherwise (negative, string, float or ``None`` seeds)."""
     if isinstance(seed, np.random.Generator):
         return seed
-    if isinstance(seed, (list, tuple, np.ndarray)) and len(seed) > 0:
-        return np.random.default_rng([check_seed(value, name) for value in np.ravel(seed)])
+    if isinstance(seed, (list, tuple)) or (isinstance(seed, np.ndarray) and seed.ndim == 1):
+        if len(seed) == 0:
+            raise _fail(name, "must be an integer >= 0 or a non-empty list of them, got []")
+        return np.random.default_rng([check_seed(value, name) for value in seed])
     if seed is None:
         raise _fail(name, "must be an integer >= 0 (None would draw a fresh, unrepeatable seed)")
     return np.random.default_rng(check_seed(seed, name))

@@ -22,6 +22,7 @@ import numpy as np
 from qlcore.infra.checks import (
     as_matrix,
     as_symmetric,
+    check_bool,
     check_budget,
     check_choice,
     check_positive_int,
@@ -62,6 +63,7 @@ def gaussian_inputs(
     n_samples = check_positive_int(n_samples, "n_samples")
     dim = check_positive_int(dim, "dim")
     rng = check_rng(rng)
+    constant_first = check_bool(constant_first, "constant_first")
     check_budget(
         "the inputs",
         argument="n_samples",

@@ -19,8 +19,8 @@ import torch
 from torch.func import grad, hessian
 
 from qlcore.infra.checks import (
-    InputError,
     as_vector,
+    check_bool,
     check_data,
     check_positive_int,
     check_real,
@@ -33,6 +33,7 @@ VERDICTS = ("not stationary", "strict saddle", "strict local minimum", "degenera
 def pack(network: QLNetwork, train_alpha: bool = False) -> np.ndarray:
     """Parameter vector ``theta = (lambda, vec Q[, alpha])`` (``Q`` row-major)."""
     network = check_network(network)
+    train_alpha = check_bool(train_alpha, "train_alpha")
     parts = [network.lam, network.q.ravel()] + ([np.array([network.alpha])] if train_alpha else [])
     return np.concatenate(parts)
 
@@ -43,6 +44,8 @@ def unpack(
     """Inverse of :func:`pack`; ``alpha`` is used when it is not trained."""
     dim = check_positive_int(dim, "dim")
     width = check_positive_int(width, "width", minimum=0)
+    train_alpha = check_bool(train_alpha, "train_alpha")
+    alpha = check_real(alpha, "alpha")
     size = width + dim * width + bool(train_alpha)
     theta = as_vector(theta, "theta", length=size)
     lam, q = theta[:width], theta[width : width + dim * width].reshape(dim, width)
@@ -73,10 +76,7 @@ def loss_and_derivatives(
     x, y = check_data(x, y)
     network = check_network(network, dim=x.shape[1])
     gamma = check_real(gamma, "gamma", minimum=0.0)
-    if not isinstance(train_alpha, (bool, np.bool_)):
-        raise InputError(
-            f"train_alpha must be True or False, got {train_alpha!r}", argument="train_alpha"
-        )
+    train_alpha = check_bool(train_alpha, "train_alpha")
     objective = _objective(x, y, network.dim, network.width, gamma, train_alpha, network.alpha)
     theta = torch.as_tensor(pack(network, train_alpha), dtype=torch.float64)
     return (

@@ -45,6 +45,7 @@ from tqdm.auto import tqdm
 
 from qlcore.infra.checks import (
     InputError,
+    check_bool,
     check_budget,
     check_choice,
     check_data,
@@ -89,11 +90,7 @@ class Student:
                 argument="network",
             )
         object.__setattr__(self, "gamma", check_real(self.gamma, "gamma", minimum=0.0))
-        if not isinstance(self.train_alpha, (bool, np.bool_)):
-            raise InputError(
-                f"train_alpha must be True or False, got {self.train_alpha!r}",
-                argument="train_alpha",
-            )
+        object.__setattr__(self, "train_alpha", check_bool(self.train_alpha, "train_alpha"))
 
 
 @dataclass(frozen=True)
@@ -411,6 +408,7 @@ def train_networks(
     check_choice(optimizer, "optimizer", OPTIMIZERS)
     check_choice(dtype, "dtype", tuple(DTYPES))
     lr = check_real(lr, "lr", positive=True)
+    compile = check_bool(compile, "compile")
     torch_device = torch.device(check_device(device))
     checked = _check_datasets(datasets)
     n_nets, dim, width = _check_students(students, len(checked))

@@ -112,6 +112,8 @@ def simulate_recovery(
 def samples_above_threshold(dim: int, m_star: int, ratios) -> list[int]:
     """The distinct sample sizes ``round(r n_c)`` for the ``ratios`` ``r`` (increasing), with
     ``n_c`` of eq. 13: the window of ``n`` for the relaxation-time fit."""
+    dim = check_positive_int(dim, "dim")
+    m_star = check_int(m_star, "m_star", minimum=0)
     ratios = as_vector(ratios, "ratios")
     if not np.all(ratios > 0):
         raise InputError(f"ratios must be > 0, got {ratios.tolist()}")

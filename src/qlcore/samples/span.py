@@ -157,7 +157,7 @@ def interpolating_counterexample(x, planted) -> np.ndarray:
     span = _span_matrix(x)
     if span_dimension(x) == span.shape[1]:
         raise InputError(
-            "the x_i x_i^T span all symmetric matrices: every interpolant has "
+            "x: the x_i x_i^T span all symmetric matrices: every interpolant has "
             "W^T W = W*^T W* (Gamarnik et al. §4.6)"
         )
     coords = np.linalg.svd(span)[2][-1]

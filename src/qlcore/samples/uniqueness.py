@@ -367,6 +367,8 @@ def teacher_is_unique(
     """
     x = as_matrix(x, "x")
     teacher_matrix = _psd_teacher(teacher_matrix, x.shape[1])
+    n_directions = check_positive_int(n_directions, "n_directions")
+    rng_from_seed(seed)  # a named error for a bad seed before any work
     n, dim = x.shape
     scale = float(np.linalg.norm(teacher_matrix))
     y = quadratic_form(x, teacher_matrix)
