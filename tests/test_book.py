@@ -34,17 +34,6 @@ CHROMIUM_ARGS = [
 ]
 LOCAL_SCHEMES = {"data", "blob", "about"}  # never leave the browser
 MUST_HAVE_MATH = {"book/intro", "book/notation"}  # and every chapter (notebooks/...)
-# Console errors that are known theme noise and harmless. Each entry: (substring, why).
-ALLOWED_CONSOLE_ERRORS = [
-    # sphinx-thebe 0.3.1 (always loaded by Jupyter Book 1) puts its inline `const THEBE_JS_URL`
-    # script into every page twice with Sphinx 7.4, so the second copy fails with this
-    # SyntaxError. Harmless: the first copy ran, and thebe is off (no launch button, so thebe
-    # itself is never loaded; the request check below would catch a fetch from unpkg).
-    (
-        "Identifier 'THEBE_JS_URL' has already been declared",
-        "sphinx-thebe declares its config twice",
-    ),
-]
 
 
 def toc_pages():
@@ -152,8 +141,7 @@ def test_page_renders_offline(docname, site, browser):
 
     outside = sorted({u for u in requests if not _is_local(u)})
     assert not outside, f"requests leaving 127.0.0.1: {outside}"
-    unexpected = [e for e in errors if not any(s in e for s, _ in ALLOWED_CONSOLE_ERRORS)]
-    assert not unexpected, f"console errors: {unexpected}"
+    assert not errors, f"console errors: {errors}"
 
 
 def _is_local(url):
