@@ -435,3 +435,38 @@ def test_a_corrupt_cached_figure_is_reported_once_and_recomputed(counted_compute
         warnings.simplefilter("error")
         assert reproduce.reproduce("kazemipour-fig2", "quick", seed=3) == again  # repaired
     assert len(calls) == 2
+
+
+def test_tls_options_go_together_and_name_files(tmp_path, capsys, monkeypatch):
+    for variable in ("QLCORE_SCHEDULER", "QLCORE_TLS_CA_FILE", "QLCORE_TLS_CERT", "QLCORE_TLS_KEY"):
+        monkeypatch.setenv(variable, "unset")
+        monkeypatch.delenv(variable)  # restored (absent) after the test
+    pem = tmp_path / "client.pem"
+    pem.write_text("-----BEGIN CERTIFICATE-----\n")
+    base = ["reproduce", "sarao-figb6", "--scale", "quick", "--out", str(tmp_path / "out")]
+    tls = ["--scheduler", "tls://127.0.0.1:8786", "--tls-cert", str(pem)]
+    assert cli.main([*base, *tls]) == 2
+    assert "--tls-ca-file, --tls-key missing" in capsys.readouterr().err
+    missing = str(tmp_path / "nowhere.pem")
+    assert cli.main([*base, *tls, "--tls-ca-file", missing, "--tls-key", str(pem)]) == 2
+    assert f"--tls-ca-file {missing} is not a file" in capsys.readouterr().err
+    assert "QLCORE_SCHEDULER" not in os.environ  # nothing was set before the checks passed
+
+
+def test_a_point_too_large_for_the_machine_is_a_usage_error_other_failures_are_not(
+    monkeypatch, capsys, tmp_path
+):
+    cause = TooLargeError("n: needs 9 TiB", argument="n", estimate=1, limit=0, unit="bytes")
+    failure = sweep.SweepPointError("f failed at points[0] = {}: TooLargeError: n: ...", 0, {})
+    failure.__cause__ = cause
+
+    def fails(*args, **kwargs):
+        raise failure
+
+    monkeypatch.setattr(reproduce, "reproduce", fails)
+    args = ["reproduce", "sarao-figb6", "--scale", "quick", "--out", str(tmp_path)]
+    assert cli.main(args) == 2
+    assert capsys.readouterr().err.splitlines()[-1].startswith("error: f failed at points[0]")
+    failure.__cause__ = InputError("seed must be an integer", argument="seed")  # a bug inside
+    with pytest.raises(sweep.SweepPointError):
+        cli.main(args)

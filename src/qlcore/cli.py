@@ -1,10 +1,10 @@
 """Command line: ``python -m qlcore list``, ``reproduce FIGURE``, ``status`` and ``ship``.
 
 Exit codes: 0 done; 1 ``status`` found a figure without a current shipped result; 2 a usage
-error (a bad argument, an unwritable ``--out``, an unreachable scheduler: one line
-``error: ...``, no traceback); 130 interrupted by Ctrl-C (finished sweep points stay in the
-cache, and running the same command again resumes). Writing into a closed pipe
-(``python -m qlcore list | head -1``) ends quietly.
+error (a bad argument, an unwritable ``--out``, an unreachable scheduler, a computation too large
+for this machine: one line ``error: ...``, no traceback); 130 interrupted by Ctrl-C (finished
+sweep points stay in the cache, and running the same command again resumes). Writing into a
+closed pipe (``python -m qlcore list | head -1``) ends quietly.
 """
 
 from __future__ import annotations
@@ -19,7 +19,13 @@ from pathlib import Path
 
 from qlcore.experiments import REGISTRY, SCALES, check_figure_device, figure_module
 from qlcore.infra import cache
-from qlcore.infra.checks import InputError, QLCoreError, check_positive_int, check_seed
+from qlcore.infra.checks import (
+    InputError,
+    QLCoreError,
+    TooLargeError,
+    check_positive_int,
+    check_seed,
+)
 from qlcore.infra.sweep import SweepPointError
 
 EXIT_USAGE = 2
@@ -267,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except SweepPointError as error:
-        if not isinstance(error.__cause__, QLCoreError):
+        if not isinstance(error.__cause__, TooLargeError):  # anything else in a point is a bug
             raise
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -14,8 +14,9 @@ import textwrap
 import time
 from pathlib import Path
 
-import psutil
 import pytest
+
+psutil = pytest.importorskip("psutil")  # installed with distributed
 
 PROBE = '''
 import os
