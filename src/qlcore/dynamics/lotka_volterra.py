@@ -19,8 +19,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qlcore.dynamics.flows import check_times, integrate
-from qlcore.infra.checks import check_positive_int
+from qlcore.dynamics.flows import (
+    MAX_VALUE,
+    check_scale,
+    check_time_values,
+    check_times,
+    integrate,
+)
+from qlcore.infra.checks import InputError, as_array, as_vector, check_positive_int, check_real
 
 
 @dataclass(frozen=True)
@@ -54,29 +60,46 @@ class RegimeTimes:
     t_half: float
 
 
+def _check_state(value, name: str) -> np.ndarray:
+    """``lambda`` or ``mu`` values: finite float64 numbers or arrays within ``MAX_VALUE``."""
+    value = as_array(value, name)
+    if not np.all(np.isfinite(value)):
+        raise InputError(f"{name} contains NaN or infinite values", argument=name)
+    return check_scale(value, name)
+
+
 @dataclass(frozen=True)
 class OrthogonalTeacherFlow:
     """(B.1)-(B.2) for input dimension ``dim``, ``rank = m*`` (``1 <= m* < d``) teacher vectors
-    and teacher eigenvalue ``eigenvalue = lambda* > 0``."""
+    and teacher eigenvalue ``eigenvalue = lambda* > 0``; ``d`` and ``lambda*`` at most
+    :data:`qlcore.dynamics.flows.MAX_VALUE` (the rates are quadratic in them)."""
 
     dim: int
     rank: int
     eigenvalue: float = 1.0
 
     def __post_init__(self):
-        check_positive_int(self.dim, "dim", minimum=2)
-        check_positive_int(self.rank, "rank")
-        if self.rank >= self.dim:
-            raise ValueError(
-                f"rank must be < dim = {self.dim} (for m* = d there is no "
-                f"non-informative eigenvalue mu), got {self.rank}"
+        dim = check_positive_int(self.dim, "dim", minimum=2)
+        rank = check_positive_int(self.rank, "rank")
+        if rank >= dim:
+            raise InputError(
+                f"rank must be < dim = {dim} (for m* = d there is no "
+                f"non-informative eigenvalue mu), got {rank}",
+                argument="rank",
             )
-        if not self.eigenvalue > 0:
-            raise ValueError(f"eigenvalue must be > 0, got {self.eigenvalue}")
+        if dim > MAX_VALUE:
+            raise InputError(f"dim must be at most {MAX_VALUE:g}, got {dim:g}", argument="dim")
+        eigenvalue = check_real(self.eigenvalue, "eigenvalue", positive=True, maximum=MAX_VALUE)
+        object.__setattr__(self, "dim", dim)
+        object.__setattr__(self, "rank", rank)
+        object.__setattr__(self, "eigenvalue", eigenvalue)
 
     # ------------------------------------------------------------------ the vector field
     def rhs(self, lam, mu):
         """Right-hand sides of (B.1) and (B.2); works on arrays (for phase portraits)."""
+        return self._field(*_check_pair(lam, mu))
+
+    def _field(self, lam, mu):
         d, m, ls = self.dim, self.rank, self.eigenvalue
         dlam = -2.0 * lam * ((m + 2) * (lam - ls) + (d - m) * mu)
         dmu = -2.0 * m * mu * (lam - ls) - 2.0 * (d - m + 2) * mu**2
@@ -84,6 +107,12 @@ class OrthogonalTeacherFlow:
 
     def jacobian(self, lam: float, mu: float) -> np.ndarray:
         """The 2 x 2 Jacobian of (B.1)-(B.2) at ``(lam, mu)``."""
+        return self._jacobian(
+            check_real(lam, "lam", minimum=-MAX_VALUE, maximum=MAX_VALUE),
+            check_real(mu, "mu", minimum=-MAX_VALUE, maximum=MAX_VALUE),
+        )
+
+    def _jacobian(self, lam: float, mu: float) -> np.ndarray:
         d, m, ls = self.dim, self.rank, self.eigenvalue
         return np.array(
             [
@@ -103,7 +132,7 @@ class OrthogonalTeacherFlow:
         d, m, ls = self.dim, self.rank, self.eigenvalue
         points = []
         for lam, mu in ((0.0, 0.0), (0.0, m * ls / (d - m + 2)), (ls, 0.0)):
-            eigenvalues = np.sort(np.linalg.eigvals(self.jacobian(lam, mu)).real)
+            eigenvalues = np.sort(np.linalg.eigvals(self._jacobian(lam, mu)).real)
             scale = np.abs(eigenvalues).max()
             signs = [0 if abs(v) <= 1e-12 * scale else int(np.sign(v)) for v in eigenvalues]
             kind = {
@@ -125,29 +154,34 @@ class OrthogonalTeacherFlow:
     def loss(self, lam, mu):
         """``E = m* (lambda - lambda*)^2 + (d - m*) mu^2 + 1/2 (m* (lambda - lambda*) + (d - m*)
         mu)^2`` (eq. 21 for this spectrum)."""
+        return self._loss(*_check_pair(lam, mu))
+
+    def _loss(self, lam, mu):
         d, m, ls = self.dim, self.rank, self.eigenvalue
-        dev = np.asarray(lam) - ls
-        return m * dev**2 + (d - m) * np.asarray(mu) ** 2 + 0.5 * (m * dev + (d - m) * mu) ** 2
+        dev = lam - ls
+        return m * dev**2 + (d - m) * mu**2 + 0.5 * (m * dev + (d - m) * mu) ** 2
 
     def _deviation_rhs(self, _, y):
-        dlam, dmu = self.rhs(self.eigenvalue + y[0], y[1])
+        dlam, dmu = self._field(self.eigenvalue + y[0], y[1])
         return np.array([dlam, dmu])
 
     def _deviation_jac(self, _, y):
-        return self.jacobian(self.eigenvalue + y[0], y[1])
+        return self._jacobian(self.eigenvalue + y[0], y[1])
 
     def solve(self, t, initial: tuple[float, float] = (1.0, 1.0)) -> LotkaVolterraTrajectory:
         """Integrate (B.1)-(B.2) from ``(lambda(0), mu(0)) = initial`` (default ``A(0) = I``),
         with the tolerances of :mod:`qlcore.dynamics.flows`, in ``lambda - lambda*`` and ``mu``."""
         t = check_times(t)
-        lam0, mu0 = (float(v) for v in initial)
+        lam0, mu0 = check_scale(as_vector(initial, "initial", length=2), "initial")
         if not (lam0 > 0 and mu0 >= 0):
-            raise ValueError(f"initial must have lambda > 0 and mu >= 0, got {initial}")
+            raise InputError(
+                f"initial must have lambda > 0 and mu >= 0, got {initial}", argument="initial"
+            )
         y = integrate(
             self._deviation_rhs, np.array([lam0 - self.eigenvalue, mu0]), t, jac=self._deviation_jac
         ).y
         lam, mu = self.eigenvalue + y[0], y[1]
-        return LotkaVolterraTrajectory(t=t, lam=lam, mu=mu, loss=self.loss(lam, mu))
+        return LotkaVolterraTrajectory(t=t, lam=lam, mu=mu, loss=self._loss(lam, mu))
 
     def regime_times(self) -> RegimeTimes:
         """``t_min`` (``dlambda/dt = 0``), ``lambda(t_min)`` and ``t_half`` (``lambda =
@@ -168,19 +202,26 @@ class OrthogonalTeacherFlow:
         half.direction = 1.0
 
         horizon = (20.0 + 5.0 * np.log(d)) / ls
-        solution = integrate(
-            self._deviation_rhs,
-            np.array([1.0 - ls, 1.0]),
-            np.array([horizon]),
-            jac=self._deviation_jac,
-            events=[turning, half],
-        )
+        try:
+            solution = integrate(
+                self._deviation_rhs,
+                np.array([1.0 - ls, 1.0]),
+                np.array([horizon]),
+                jac=self._deviation_jac,
+                events=[turning, half],
+            )
+        except InputError as error:
+            raise InputError(
+                f"dim, rank, eigenvalue: {error} (dim={d}, rank={m}, eigenvalue={ls})",
+                argument="dim",
+            ) from None
         (t_turn, y_turn), (t_up, _) = zip(solution.t_events, solution.y_events)
         if len(t_turn) == 0 or len(t_up) == 0:
-            raise RuntimeError(
-                f"lambda does not dip and climb back through lambda*/2 before t = "
-                f"{horizon:g}: the two regimes need d >> m* (dim={d}, rank={m}, "
-                f"eigenvalue={ls})"
+            raise InputError(
+                f"dim, rank, eigenvalue: lambda does not dip and climb back through lambda*/2 "
+                f"before t = {horizon:g}: the two regimes need d >> m* (dim={d}, rank={m}, "
+                f"eigenvalue={ls})",
+                argument="dim",
             )
         return RegimeTimes(
             t_min=float(t_turn[0]), lam_min=float(ls + y_turn[0][0]), t_half=float(t_up[0])
@@ -189,7 +230,7 @@ class OrthogonalTeacherFlow:
     # ------------------------------------------------------------------ approximations (B.3)-(B.6)
     def mu_b3(self, t) -> np.ndarray:
         """(B.3): ``mu ~ 1 / (1 + 2 (d - m* + 2) t)``, (B.2) without its first term."""
-        return 1.0 / (1.0 + 2.0 * (self.dim - self.rank + 2) * np.asarray(t, dtype=np.float64))
+        return 1.0 / (1.0 + 2.0 * (self.dim - self.rank + 2) * check_time_values(t))
 
     def t1_b4(self) -> float:
         """(B.4): ``t_1 = ((d + 2) / ((m* + 2) lambda*) - 1) / (2 (d - m* + 2))``, where the
@@ -207,17 +248,36 @@ class OrthogonalTeacherFlow:
         from ``t_1``; ``r = 2 (m* + 2) lambda*`` (the last term of (B.1) neglected) unless
         ``rate`` is given."""
         ls = self.eigenvalue
-        rate = 2.0 * (self.rank + 2) * ls if rate is None else rate
+        rate = self._check_rate(rate)
         start = ls / self.lam_t1_b4() - 1.0
-        return ls / (1.0 + start * np.exp(-rate * (np.asarray(t, dtype=np.float64) - self.t1_b4())))
+        with np.errstate(over="ignore"):  # exp overflows to inf long before t_1: lambda = 0
+            return ls / (1.0 + start * np.exp(-rate * (check_time_values(t) - self.t1_b4())))
+
+    def _check_rate(self, rate: float | None) -> float:
+        if rate is None:
+            return 2.0 * (self.rank + 2) * self.eigenvalue
+        return check_real(rate, "rate", positive=True)
 
     def t_half_b6(self, rate: float | None = None) -> float:
         """(B.6)-type arrival time: when the logistic (B.5) with rate ``r`` reaches ``lambda*/2``,
         ``t_1 + ln(lambda*/lambda(t_1) - 1) / r``; ``O(log d)``."""
-        rate = 2.0 * (self.rank + 2) * self.eigenvalue if rate is None else rate
+        rate = self._check_rate(rate)
         return self.t1_b4() + np.log(self.eigenvalue / self.lam_t1_b4() - 1.0) / rate
 
     def loss_27(self, t) -> np.ndarray:
         """A reading of eq. (27), whose exact form is not recoverable from the source:
         ``E ~ 1/2 ((d - m*) mu_B3(t))^2``."""
         return 0.5 * ((self.dim - self.rank) * self.mu_b3(t)) ** 2
+
+
+def _check_pair(lam, mu) -> tuple[np.ndarray, np.ndarray]:
+    """``lam`` and ``mu`` (numbers or arrays of shapes that broadcast), checked."""
+    lam, mu = _check_state(lam, "lam"), _check_state(mu, "mu")
+    try:
+        np.broadcast_shapes(lam.shape, mu.shape)
+    except ValueError:
+        raise InputError(
+            f"mu must have a shape that broadcasts with lam's, got {mu.shape} and {lam.shape}",
+            argument="mu",
+        ) from None
+    return lam, mu
