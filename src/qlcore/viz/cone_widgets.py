@@ -12,10 +12,27 @@ import ipywidgets as widgets
 import numpy as np
 
 from qlcore.cones import counts, geometry
+from qlcore.infra.checks import InputError, check_budget, check_int, check_positive_int, check_real
 from qlcore.viz import style
 from qlcore.viz.widgets import frame_slider, png_frame
 
 RAY_COLOURS = {"extremal": "#c0392b", "interior": "#7f8c8d"}
+# Drawing one frame takes about 0.2 s and its PNG about 50 kB; counted as operations at the
+# work limit's 1 GFLOP/s and as bytes, for the budget of the explorers.
+FRAME_WORK = 2e8
+FRAME_BYTES = 5e4
+# A face-fraction figure has a bar per face dimension k; beyond this many it is unreadable.
+MAX_BARS = 200
+
+
+def _check_frames(count: float, argument: str) -> None:
+    check_budget(
+        "the frames of this explorer",
+        argument=argument,
+        nbytes=count * FRAME_BYTES,
+        flops=count * FRAME_WORK,
+        fix="ask for fewer frames",
+    )
 
 
 def cone_figure(vectors, *, azimuth: float = 30.0, elevation: float = 20.0, ax=None):
@@ -25,14 +42,25 @@ def cone_figure(vectors, *, azimuth: float = 30.0, elevation: float = 20.0, ax=N
     import matplotlib.pyplot as plt
     from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
+    azimuth = check_real(azimuth, "azimuth")
+    elevation = check_real(elevation, "elevation")
+    if ax is not None and not hasattr(ax, "add_collection3d"):
+        raise InputError(
+            "ax must be a 3-D matplotlib axes (fig.add_subplot(projection='3d')) or None",
+            argument="ax",
+        )
     units = geometry.unit_rows(vectors)
     if units.shape[1] != 3:
-        raise ValueError(f"vectors must have 3 columns to be drawn in 3-D, got {units.shape[1]}")
+        raise InputError(
+            f"vectors must have 3 columns to be drawn in 3-D, got {units.shape[1]}",
+            argument="vectors",
+        )
     axis = geometry.central_axis(units)
     if axis is None:
-        raise ValueError(
-            "the cone of these vectors is not proper (it contains a line), so it "
-            "has no bounded cross-section to draw"
+        raise InputError(
+            "vectors: the cone of these vectors is not proper (it contains a line), so it "
+            "has no bounded cross-section to draw",
+            argument="vectors",
         )
     tips = units / (units @ axis)[:, None]
     extremal = geometry.extremal_rays(units)
@@ -72,14 +100,18 @@ def cone_figure(vectors, *, azimuth: float = 30.0, elevation: float = 20.0, ax=N
 
 
 def rotating_cone(vectors, *, n_views: int = 24) -> widgets.VBox:
-    """A slider that turns :func:`cone_figure` around the vertical axis in ``n_views`` steps."""
+    """A slider that turns :func:`cone_figure` around the vertical axis in ``n_views`` steps
+    (refused beyond the budget: about 0.2 s and 50 kB a frame)."""
+    n_views = check_positive_int(n_views, "n_views")
+    _check_frames(n_views, "n_views")
+    units = geometry.unit_rows(vectors)
     style.use()
     azimuths = np.linspace(0, 360, n_views, endpoint=False)
-    n_rays = len(geometry.extremal_rays(vectors))
+    n_rays = len(geometry.extremal_rays(units))
     frames = [
         png_frame(
-            cone_figure(vectors, azimuth=a),
-            alt=f"A cone spanned by {len(np.asarray(vectors))} vectors in 3-D, "
+            cone_figure(units, azimuth=a),
+            alt=f"A cone spanned by {units.shape[0]} vectors in 3-D, "
             f"{n_rays} of them extremal rays, seen from azimuth {a:.0f} degrees",
         )
         for a in azimuths
@@ -90,9 +122,17 @@ def rotating_cone(vectors, *, n_views: int = 24) -> widgets.VBox:
 def face_fraction_figure(n_vectors: int, dim: int):
     """Bars: the exact ``E[F_k | proper] / binom(N, k)``, the fraction of ``k``-subsets that
     span faces, for ``k = 1..min(N, d) - 1``, with the large-``d`` limit ``min(1, (2/α)^k)`` and
-    Wendel's ``P(proper)`` in the title."""
+    Wendel's ``P(proper)`` in the title. At most :data:`MAX_BARS` bars (``min(N, d) - 1``)."""
     import matplotlib.pyplot as plt
 
+    n_vectors = check_positive_int(n_vectors, "n_vectors")
+    dim = check_positive_int(dim, "dim", minimum=2)
+    if min(n_vectors, dim) - 1 > MAX_BARS:
+        raise InputError(
+            f"dim: min(n_vectors, dim) - 1 = {min(n_vectors, dim) - 1} bars (one per face "
+            f"dimension k) are more than {MAX_BARS}; draw a smaller N or d",
+            argument="dim",
+        )
     ks = np.arange(1, min(n_vectors, dim))
     fractions = [float(counts.expected_faces(n_vectors, dim, k) / comb(n_vectors, k)) for k in ks]
     limits = [float(counts.face_fraction_limit(n_vectors / dim, k)) for k in ks]
@@ -114,7 +154,14 @@ def face_fraction_figure(n_vectors: int, dim: int):
 
 def face_count_explorer(dims=(3, 4, 6, 8), max_ratio: int = 3) -> widgets.VBox:
     """Buttons for ``d`` and, for each, a slider over ``N = d .. max_ratio d`` showing
-    :func:`face_fraction_figure`."""
+    :func:`face_fraction_figure` (refused beyond the budget: about 0.2 s and 50 kB a frame)."""
+    if isinstance(dims, (str, bytes)) or not isinstance(dims, (list, tuple, np.ndarray)):
+        raise InputError(f"dims must be a list of dimensions >= 2, got {dims!r}", argument="dims")
+    dims = [check_int(d, f"dims[{i}]", minimum=2, maximum=MAX_BARS + 1) for i, d in enumerate(dims)]
+    if not dims:
+        raise InputError("dims must list at least one dimension", argument="dims")
+    max_ratio = check_positive_int(max_ratio, "max_ratio")
+    _check_frames(sum((max_ratio - 1) * d + 1 for d in dims), "max_ratio")
     style.use()
     panels = []
     for dim in dims:

@@ -11,6 +11,14 @@ import ipywidgets as widgets
 import numpy as np
 
 from qlcore.dynamics import flows
+from qlcore.infra.checks import (
+    InputError,
+    check_budget,
+    check_choice,
+    check_int,
+    check_positive_int,
+    check_seed,
+)
 from qlcore.viz import style
 from qlcore.viz.widgets import png_frame
 
@@ -18,14 +26,20 @@ DIMS = (5, 10, 20)
 WIDTHS = {"1": lambda d: 1, "d/2": lambda d: d // 2, "d": lambda d: d, "2d": lambda d: 2 * d}
 SPECTRA = ("Gaussian teacher", "flat, λ* = 2", "spread, λ* from 3 to 0.03")
 TIMES = np.r_[0.0, np.geomspace(1e-3, 1e4, 120)]
+# A frame draws one line per eigenvalue; beyond this many it is unreadable (and slow).
+MAX_DIM = 200
+# Drawing one frame takes about a second: counted as operations at the work limit's 1 GFLOP/s.
+FRAME_WORK = 1e9
 
 
 def teacher_spectrum(dim: int, width: int, spectrum: str, seed: int = 0) -> np.ndarray:
     """Teacher eigenvalues (descending, zeros beyond rank ``min(m*, d)``) for one of
     :data:`SPECTRA`: a Gaussian teacher ``W* W*^T / m*``, ``rank`` eigenvalues equal to 2, or
     ``rank`` eigenvalues geometrically spaced from 3 down to 0.03."""
-    if spectrum not in SPECTRA:
-        raise ValueError(f"spectrum must be one of {SPECTRA}, got {spectrum!r}")
+    dim = check_positive_int(dim, "dim")
+    width = check_positive_int(width, "width")
+    spectrum = check_choice(spectrum, "spectrum", SPECTRA)
+    seed = check_seed(seed)
     if spectrum == SPECTRA[0]:
         return flows.gaussian_teacher(
             dim, width, np.random.default_rng([seed, dim, width])
@@ -40,8 +54,10 @@ def explorer_frame(dim: int, width_label: str, spectrum: str, seed: int = 0):
     from ``A(0) = I``, with the ``t^-2`` law (26) or the slope of the linearisation (28)."""
     import matplotlib.pyplot as plt
 
-    if width_label not in WIDTHS:
-        raise ValueError(f"width_label must be one of {tuple(WIDTHS)}, got {width_label!r}")
+    dim = check_int(dim, "dim", minimum=2, maximum=MAX_DIM)
+    width_label = check_choice(width_label, "width_label", tuple(WIDTHS))
+    spectrum = check_choice(spectrum, "spectrum", SPECTRA)
+    seed = check_seed(seed)
     style.use()
     width = WIDTHS[width_label](dim)
     values = teacher_spectrum(dim, width, spectrum, seed)
@@ -88,12 +104,17 @@ def convergence_explorer(
 ) -> widgets.VBox:
     """Sliders for ``d``, ``m*`` and the teacher spectrum over precomputed frames of
     :func:`explorer_frame`, one PNG per combination (by default ``3 x 4 x 3``; each takes about a
-    second to draw, so pass fewer values for a quick look)."""
-    if not (dims and set(widths) <= set(WIDTHS) and set(spectra) <= set(SPECTRA)):
-        raise ValueError(
-            f"dims must be non-empty, widths a subset of {tuple(WIDTHS)} and spectra "
-            f"a subset of {SPECTRA}; got {dims}, {widths}, {spectra}"
-        )
+    second to draw, so pass fewer values for a quick look; refused beyond the work budget)."""
+    dims = [check_int(d, f"dims[{i}]", minimum=2, maximum=MAX_DIM) for i, d in _items(dims, "dims")]
+    widths = [check_choice(w, f"widths[{i}]", tuple(WIDTHS)) for i, w in _items(widths, "widths")]
+    spectra = [check_choice(s, f"spectra[{i}]", SPECTRA) for i, s in _items(spectra, "spectra")]
+    seed = check_seed(seed)
+    check_budget(
+        "the frames of this explorer",
+        argument="dims",
+        flops=len(dims) * len(widths) * len(spectra) * FRAME_WORK,
+        fix="pass fewer dims, widths or spectra",
+    )
     d_slider = widgets.IntSlider(
         value=len(dims) // 2, min=0, max=len(dims) - 1, description="d index", readout=False
     )
@@ -133,3 +154,11 @@ def convergence_explorer(
         widgets.jslink((slider, "value"), (label, "selected_index"))
         labels.append(widgets.HBox([slider, label]))
     return widgets.VBox([*labels, stack])
+
+
+def _items(values, name: str):
+    """``enumerate(values)`` for a non-empty list or tuple, else :class:`InputError
+    <qlcore.infra.checks.InputError>` naming ``name``."""
+    if not isinstance(values, (list, tuple)) or not values:
+        raise InputError(f"{name} must be a non-empty list or tuple, got {values!r}", argument=name)
+    return enumerate(values)
