@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from qlcore.infra.checks import InputError
 from qlcore.infra.stats import z_score_summary
 
 
@@ -24,3 +25,17 @@ def test_counts_and_bound():
 def test_bad_level():
     with pytest.raises(ValueError, match="level"):
         z_score_summary([1.0], level=1.5)
+
+
+@pytest.mark.parametrize(
+    "z, level, name",
+    [
+        ([1.0], "0.1", "level"),
+        ([1.0], np.nan, "level"),
+        ([[1.0], [2.0, 3.0]], 0.01, "z"),
+        ([], 0.01, "z"),
+    ],
+)
+def test_bad_arguments_are_named(z, level, name):
+    with pytest.raises(InputError, match=f"^{name}"):
+        z_score_summary(z, level=level)

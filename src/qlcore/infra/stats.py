@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from qlcore.infra.checks import as_vector
+from qlcore.infra.checks import InputError, as_vector, check_real
 
 
 def z_score_summary(z, level: float = 0.01) -> dict:
@@ -18,8 +18,9 @@ def z_score_summary(z, level: float = 0.01) -> dict:
     ``max_abs_z``, ``bonferroni_bound``, ``chi2_p_value`` and ``level``.
     """
     z = as_vector(z, "z")
+    level = check_real(level, "level")
     if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1, got {level}")
+        raise InputError(f"level must be between 0 and 1, got {level}", argument="level")
     m = len(z)
     return {
         "m": m,
