@@ -37,6 +37,7 @@ from qlcore.cones.counts import check_face_dimension
 from qlcore.infra.checks import (
     InputError,
     as_matrix,
+    check_bool,
     check_budget,
     check_int,
     check_positive_int,
@@ -58,7 +59,7 @@ def lp_work(n_rows: int, dim: int) -> float:
     ``n = 3000, d = 300`` (estimates 31 ms and 3.2 s)."""
     n_rows = check_int(n_rows, "n_rows", minimum=0)
     dim = check_positive_int(dim, "dim")
-    return 1e6 + 500.0 * n_rows * dim + 10.0 * n_rows * float(dim) ** 2
+    return 1e6 + 500.0 * n_rows * dim + 10.0 * n_rows * float(dim) * dim
 
 
 def _check_lps(count: float, units: np.ndarray, what: str) -> None:
@@ -71,12 +72,6 @@ def _check_lps(count: float, units: np.ndarray, what: str) -> None:
         flops=count * lp_work(*units.shape),
         fix="use fewer or lower-dimensional vectors",
     )
-
-
-def _check_flag(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise InputError(f"{name} must be True or False, got {value!r}", argument=name)
-    return bool(value)
 
 
 def unit_rows(vectors) -> np.ndarray:
@@ -222,7 +217,7 @@ def faces(vectors, k: int, *, check_general_position: bool = True) -> list[tuple
     """
     units = unit_rows(vectors)
     k = check_face_dimension(k, "k", *units.shape)
-    if _check_flag(check_general_position, "check_general_position") and not (
+    if check_bool(check_general_position, "check_general_position") and not (
         in_general_position(units)
     ):
         raise InputError(

@@ -18,6 +18,7 @@ from tqdm.auto import tqdm
 from qlcore.cones import geometry
 from qlcore.infra.checks import (
     InputError,
+    check_bool,
     check_budget,
     check_int,
     check_positive_int,
@@ -72,8 +73,7 @@ def estimate_faces(
         )
     n_draws = check_positive_int(n_draws, "n_draws")
     rng = np.random.default_rng(check_seed(seed))
-    if not isinstance(progress, (bool, np.bool_)):
-        raise InputError(f"progress must be True or False, got {progress!r}", argument="progress")
+    progress = check_bool(progress, "progress")
     check_budget(
         "the draws of Gaussian vectors",
         argument="n_vectors",

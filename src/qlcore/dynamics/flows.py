@@ -135,7 +135,8 @@ def integrate(rhs, y0, t, jac=None, events=None):
             raise InputError(
                 f"{name} must be a function of (t, y), got {function!r}", argument=name
             )
-    if not all(map(callable, [] if events is None else np.atleast_1d(events))):
+    listed = events if isinstance(events, (list, tuple)) else [] if events is None else [events]
+    if not all(map(callable, listed)):
         raise InputError("events must be a function of (t, y) or a list of them", argument="events")
     y0 = as_vector(y0, "y0")
     t = check_times(t)
@@ -484,8 +485,8 @@ def gaussian_teacher(dim: int, width: int, rng: np.random.Generator) -> Teacher:
     check_budget(
         "the Gaussian teacher",
         argument="dim",
-        nbytes=8.0 * (dim * width + 4.0 * dim**2),
-        flops=float(dim) ** 2 * width + 10.0 * float(dim) ** 3,
+        nbytes=8.0 * (float(dim) * width + 4.0 * float(dim) * dim),
+        flops=float(dim) * dim * width + 10.0 * float(dim) * dim * dim,
         fix="use a smaller dim or width",
     )
     weights = rng.standard_normal((dim, width))
@@ -517,8 +518,8 @@ def orthonormal_teacher(
     check_budget(
         "the orthonormal teacher",
         argument="dim",
-        nbytes=32.0 * float(dim) ** 2,
-        flops=10.0 * float(dim) ** 3,
+        nbytes=32.0 * float(dim) * dim,
+        flops=10.0 * float(dim) * dim * dim,
         fix="use a smaller dim",
     )
     vectors, _ = np.linalg.qr(rng.standard_normal((dim, dim)))
@@ -592,7 +593,7 @@ def population_operator(dim: int) -> np.ndarray:
     check_budget(
         "the population operator",
         argument="dim",
-        nbytes=32.0 * float(dim) ** 4,
+        nbytes=32.0 * float(dim) * dim * dim * dim,
         fix="use a smaller dim",
     )
     identity = np.eye(dim * dim)
@@ -613,7 +614,7 @@ def initial_weights(dim: int, width: int, init: str, rng: np.random.Generator) -
         "the initial weights",
         argument="width",
         nbytes=24.0 * dim * width,
-        flops=4.0 * width * float(dim) ** 2,
+        flops=4.0 * width * float(dim) * dim,
         fix="use a smaller dim or width",
     )
     if init == "gaussian":

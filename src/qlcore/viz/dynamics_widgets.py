@@ -40,6 +40,7 @@ def teacher_spectrum(dim: int, width: int, spectrum: str, seed: int = 0) -> np.n
     width = check_positive_int(width, "width")
     spectrum = check_choice(spectrum, "spectrum", SPECTRA)
     seed = check_seed(seed)
+    check_budget("the teacher spectrum", argument="dim", nbytes=16.0 * dim, fix="use a smaller dim")
     if spectrum == SPECTRA[0]:
         return flows.gaussian_teacher(
             dim, width, np.random.default_rng([seed, dim, width])
