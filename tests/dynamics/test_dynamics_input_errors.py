@@ -127,3 +127,10 @@ def test_huge_states_give_infinities_not_nan():
     dlam, dmu = flow.rhs(1e100, -1e100)
     assert np.isfinite(dlam) and np.isfinite(dmu)
     assert flows.population_loss(1e300 * np.eye(2), TEACHER) == np.inf
+
+
+def test_too_many_runs_are_refused_by_their_memory():
+    with pytest.raises(TooLargeError, match="^n_runs"):
+        flows.train_student_weights(TEACHER, width=2, step_size=0.1, t_max=1.0, n_runs=10**12)
+    with pytest.raises(TooLargeError, match="^width"):
+        flows.initial_weights(10**6, 10**7, "gaussian", np.random.default_rng(0))

@@ -683,11 +683,16 @@ def train_student_weights(
     check_budget(
         "the loss records", argument="n_records", nbytes=32.0 * n_records, fix="record fewer"
     )
+    check_budget(
+        "the operators and weights of the runs",
+        argument="n_runs" if inputs is None else "inputs",
+        nbytes=8.0 * runs * (4.0 * float(dim) ** 4 + 3.0 * dim * width),
+        fix="use fewer runs, a smaller width or a smaller d",
+    )
     n_steps = t_max / step_size
     check_budget(
         "gradient descent on the weights",
         argument="t_max",
-        nbytes=8.0 * runs * (4.0 * float(dim) ** 4 + 3.0 * dim * width),
         flops=runs * (n_steps * (2.0 * float(dim) ** 4 + 4.0 * dim**2 * width) + 10.0 * dim**6),
         fix="use a shorter t_max, a larger step_size, fewer runs or a smaller d",
     )
