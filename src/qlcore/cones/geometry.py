@@ -36,6 +36,7 @@ from scipy.spatial import cKDTree
 from qlcore.cones.counts import check_face_dimension
 from qlcore.infra.checks import (
     InputError,
+    QLCoreError,
     as_matrix,
     check_bool,
     check_budget,
@@ -49,6 +50,10 @@ SAME_DIRECTION_TOL = 1e-9
 GENERAL_POSITION_TOL = 1e-9
 # general-position checks look at every min(N, d)-subset; beyond this many, ask the caller.
 MAX_GENERAL_POSITION_SUBSETS = 20_000
+
+
+class LPFailure(QLCoreError, RuntimeError):
+    """HiGHS could not solve a face LP (numerically extreme vectors); the message names them."""
 
 
 def lp_work(n_rows: int, dim: int) -> float:
@@ -125,7 +130,7 @@ def _solve(on_face: np.ndarray, off_face: np.ndarray) -> np.ndarray | None:
         method="highs",
     )
     if result.status not in (0, 2):
-        raise RuntimeError(f"HiGHS could not decide feasibility: {result.message}")
+        raise LPFailure(f"vectors: HiGHS could not decide a face LP: {result.message}")
     return result.x if result.status == 0 else None
 
 
@@ -145,7 +150,7 @@ def central_axis(vectors) -> np.ndarray | None:
         method="highs",
     )
     if result.status != 0:
-        raise RuntimeError(f"HiGHS failed on the central-axis LP: {result.message}")
+        raise LPFailure(f"vectors: HiGHS failed on the central-axis LP: {result.message}")
     y, margin = result.x[:dim], result.x[dim]
     return y / np.linalg.norm(y) if margin > 1e-9 else None
 
