@@ -357,52 +357,7 @@ DOCUMENTED_NAN = {
 
 # Known failures in modules being fixed right now (xfail, not strict, and not shrunk, to stay
 # quick): function -> who fixes it and what fails. Remove an entry when its module is fixed.
-LEAD = "lead (model/, samples/, infra/checks.py, infra/codehash.py)"
-OTHER = "experiments/, reproduce.py owner"
-PENDING = {
-    "qlcore.model.moments.coordinate_weights": f"{LEAD}: dim=1e300: NumPy's ValueError",
-    "qlcore.model.networks.check_network": f"{LEAD}: name=-0.5 or an array: TypeError/unnamed",
-    "qlcore.model.networks.initial_network": f"{LEAD}: dim=1e300: NumPy's ValueError",
-    "qlcore.samples.span.interpolating_counterexample": f"{LEAD}: x = planted = 1e300 I: NaN",
-    "qlcore.samples.strings.straight_string": f"{LEAD}: n_images=1e300: NumPy's ValueError",
-    "qlcore.samples.teacher_student.make_data": f"{LEAD}: n='' or -1: error names n_samples",
-    "qlcore.samples.teacher_student.teacher_matrix": f"{LEAD}: d=1e300: NumPy's ValueError",
-    "qlcore.samples.uniqueness.teacher_certificate": f"{LEAD}: x = teacher = 1e300 I: hangs",
-    **{
-        f"qlcore.infra.checks.{name}": f"{LEAD}: a non-string name, e.g. -0.5: AttributeError"
-        for name in (
-            "as_array as_matrix as_symmetric as_vector check_bool check_int check_positive_int "
-            "check_real check_rng check_seed rng_from_seed check_choice check_device"
-        ).split()
-    },
-    "qlcore.infra.checks.check_budget": f"{LEAD}: nbytes or flops '' or an array: TypeError",
-    **{
-        f"qlcore.infra.codehash.{name}": f"{LEAD}: None or numbers as names, sources, paths"
-        for name in (
-            "closure_hash code_fingerprint imported_names module_closure module_file module_hash"
-        ).split()
-    },
-    **{
-        f"qlcore.reproduce.{name}": f"{OTHER}: figure_id=None/[]: TypeError, not a named error"
-        for name in ("shipped_path", "shipped_status", "source_hash")
-    },
-    **{
-        f"qlcore.experiments.{name}": f"{OTHER}: TypeError/KeyError/ValueError on bad input"
-        for name in (
-            "check_figure_device figure_module supported_devices cover_efron.all_within "
-            "cover_efron.exact_curves cover_efron.exact_table cover_efron.plot "
-            "cover_efron.sampled_point cover_efron.z_scores kazemipour_fig2.build_workload "
-            "kazemipour_fig2.plot kazemipour_fig2.sweep_data_sets "
-            "kazemipour_fig2.train_as_in_table_1 kazemipour_fig3.plot "
-            "kazemipour_penalty_weight.plot sarao_cone_link.instance sarao_cone_link.plot "
-            "sarao_fig1.plot sarao_fig1.teacher_widths sarao_fig2.plot sarao_fig2.teacher_width "
-            "sarao_fig3.plot sarao_fig4.claims sarao_fig4.instance sarao_fig4.plot "
-            "sarao_figb6.plot sarao_recovery.plot sarao_uniqueness.claims "
-            "sarao_uniqueness.instance_threshold sarao_uniqueness.plot sarao_uniqueness.summarise "
-            "sarao_uniqueness.wilson_interval"
-        ).split()
-    },
-}
+PENDING: dict[str, str] = {}
 
 # Functions that draw figures: fewer examples, a deadline that holds on a busy machine
 # (max_examples, deadline in seconds).
@@ -540,7 +495,7 @@ PASSED_NAMES = ("name", "argument", "what")
 
 def _names_a_parameter(error: QLCoreError, kwargs: dict, fields: set) -> bool:
     names = set(kwargs) | fields
-    names |= {v for k, v in kwargs.items() if k in PASSED_NAMES and isinstance(v, str)}
+    names |= {str(v) for k, v in kwargs.items() if k in PASSED_NAMES}
     if getattr(error, "argument", None) in names:
         return True
     return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", str(error)) for name in names if name)

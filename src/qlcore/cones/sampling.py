@@ -22,7 +22,7 @@ from qlcore.infra.checks import (
     check_budget,
     check_int,
     check_positive_int,
-    check_seed,
+    rng_from_seed,
 )
 
 
@@ -72,7 +72,7 @@ def estimate_faces(
             argument="max_k",
         )
     n_draws = check_positive_int(n_draws, "n_draws")
-    rng = np.random.default_rng(check_seed(seed))
+    rng = rng_from_seed(seed)
     progress = check_bool(progress, "progress")
     check_budget(
         "the draws of Gaussian vectors",

@@ -47,7 +47,7 @@ from qlcore.infra.checks import (
     check_positive_int,
     check_real,
     check_rng,
-    check_seed,
+    rng_from_seed,
 )
 from qlcore.model import moments
 
@@ -673,7 +673,7 @@ def train_student_weights(
     if t_max < step_size:
         raise InputError(f"t_max must be >= step_size = {step_size}, got {t_max}", argument="t_max")
     init = check_choice(init, "init", INITS)
-    rng = np.random.default_rng(check_seed(seed))
+    rng = rng_from_seed(seed)
     n_records = check_positive_int(n_records, "n_records")
     if inputs is None:
         runs = check_positive_int(n_runs, "n_runs")

@@ -27,6 +27,11 @@ MEMORY_LIMIT_ENV = "QLCORE_MEMORY_LIMIT_GIB"
 WORK_LIMIT_ENV = "QLCORE_WORK_LIMIT"
 DEFAULT_WORK_LIMIT = 1e14  # floating-point operations: about a day of one core at 1 GFLOP/s
 GIB = 2.0**30
+MAX_ENTRY = 1e50
+"""Largest entry (in absolute value) an input array may hold: the losses are quartic in the data
+(``(x^T A x)^2``), so entries beyond about ``1e50`` overflow float64 to ``inf`` and ``NaN``."""
+EXACT_INTEGER_FLOAT = 2.0**53
+"""Floats are accepted as integers only below this: above it they are no longer exact."""
 SYMMETRY_TOL = 1e-8
 """Largest ``max |M - M^T| / max(1, max |M|)`` taken for rounding (see :func:`as_symmetric`)."""
 
@@ -55,7 +60,8 @@ class TooLargeError(InputError):
         self.estimate, self.limit, self.unit = estimate, limit, unit
 
 
-def _fail(name: str, message: str) -> InputError:
+def _fail(name, message: str) -> InputError:
+    name = str(name)
     return InputError(f"{name} {message}", argument=name.split("[")[0])
 
 
@@ -79,10 +85,23 @@ def as_array(value, name: str) -> np.ndarray:
         ) from None
 
 
-def _check_finite(array: np.ndarray, name: str) -> np.ndarray:
+def check_entries(array: np.ndarray, name: str) -> np.ndarray:
+    """``array`` if its entries are finite and at most :data:`MAX_ENTRY` in size, else
+    :class:`InputError` naming ``name``."""
+    array = as_array(array, name)
     if not np.all(np.isfinite(array)):
         raise _fail(name, "contains NaN or infinite values; clean the data first")
+    if array.size and np.abs(array).max() > MAX_ENTRY:
+        raise _fail(
+            name,
+            f"has entries larger than {MAX_ENTRY:g} in size, which overflow the quartic losses; "
+            "rescale the data",
+        )
     return array
+
+
+def _optional_int(value, name: str) -> int | None:
+    return None if value is None else check_int(value, name, minimum=0)
 
 
 def as_matrix(
@@ -90,6 +109,8 @@ def as_matrix(
 ) -> np.ndarray:
     """Return ``value`` as a finite float64 2-D array (with no entries only if ``empty_ok``) or
     raise :class:`InputError` naming ``name``."""
+    rows, cols = _optional_int(rows, "rows"), _optional_int(cols, "cols")
+    empty_ok = check_bool(empty_ok, "empty_ok")
     array = as_array(value, name)
     if array.ndim != 2:
         hint = "; reshape a single sample with x.reshape(1, -1)" if array.ndim == 1 else ""
@@ -100,12 +121,13 @@ def as_matrix(
         raise _fail(name, f"must have {rows} rows, got shape {array.shape}")
     if cols is not None and array.shape[1] != cols:
         raise _fail(name, f"must have {cols} columns, got shape {array.shape}")
-    return _check_finite(array, name)
+    return check_entries(array, name)
 
 
 def as_vector(value, name: str, *, length: int | None = None, empty_ok: bool = False) -> np.ndarray:
     """Return ``value`` as a finite float64 1-D array (empty only if ``empty_ok``) or raise
     :class:`InputError` naming ``name``."""
+    length, empty_ok = _optional_int(length, "length"), check_bool(empty_ok, "empty_ok")
     array = as_array(value, name)
     if array.ndim != 1:
         raise _fail(name, f"must be a 1-D array, got shape {array.shape}")
@@ -113,7 +135,7 @@ def as_vector(value, name: str, *, length: int | None = None, empty_ok: bool = F
         raise _fail(name, "must not be empty")
     if length is not None and array.shape[0] != length:
         raise _fail(name, f"must have length {length}, got {array.shape[0]}")
-    return _check_finite(array, name)
+    return check_entries(array, name)
 
 
 def as_symmetric(value, name: str, *, dim: int | None = None, stack: bool = False) -> np.ndarray:
@@ -123,6 +145,7 @@ def as_symmetric(value, name: str, *, dim: int | None = None, stack: bool = Fals
     The library's one rule: a matrix farther from symmetric than rounding
     (``max |M - M^T| > SYMMETRY_TOL * max(1, max |M|)``) is rejected with :class:`InputError`;
     one within it (the output of an ODE solver, say) is replaced by ``(M + M^T) / 2``."""
+    dim, stack = _optional_int(dim, "dim"), check_bool(stack, "stack")
     array = as_array(value, name)
     shape = "a square matrix (d, d)" + (" or a stack (..., d, d)" if stack else "")
     if (array.ndim < 2 if stack else array.ndim != 2) or array.shape[-1] != array.shape[-2]:
@@ -131,18 +154,31 @@ def as_symmetric(value, name: str, *, dim: int | None = None, stack: bool = Fals
         raise _fail(name, f"must not be empty, got shape {array.shape}")
     if dim is not None and array.shape[-1] != dim:
         raise _fail(name, f"must be {dim} x {dim} to match the data, got shape {array.shape}")
-    _check_finite(array, name)
+    check_entries(array, name)
     transpose = np.swapaxes(array, -1, -2)
     if np.max(np.abs(array - transpose)) > SYMMETRY_TOL * max(1.0, float(np.abs(array).max())):
         raise _fail(name, "must be symmetric; pass (M + M.T) / 2 if that is what you mean")
     return (array + transpose) / 2
 
 
+def _check_bounds(minimum, maximum) -> None:
+    for bound, label in ((minimum, "minimum"), (maximum, "maximum")):
+        if bound is not None and (
+            not isinstance(bound, numbers.Real) or isinstance(bound, (bool, np.bool_))
+        ):
+            raise _fail(label, f"must be a number or None, got {bound!r}")
+
+
 def check_int(value, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """``value`` as a Python int (NumPy integers and integral floats accepted) within
     ``[minimum, maximum]``, or :class:`InputError` naming ``name``."""
+    _check_bounds(minimum, maximum)
     is_integer = isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
-    if isinstance(value, (float, np.floating)) and math.isfinite(value) and value == int(value):
+    if (
+        isinstance(value, (float, np.floating))
+        and abs(value) < EXACT_INTEGER_FLOAT
+        and value == int(value)
+    ):
         is_integer = True
     if not is_integer:
         hint = "; convert it with int()" if isinstance(value, str) else ""
@@ -180,10 +216,15 @@ def check_real(
     """``value`` as a float (any real number type, not ``bool`` or ``str``), finite unless
     ``finite=False`` (NaN is never accepted), ``> 0`` if ``positive``, within
     ``[minimum, maximum]``; otherwise :class:`InputError` naming ``name``."""
+    _check_bounds(minimum, maximum)
+    positive, finite = check_bool(positive, "positive"), check_bool(finite, "finite")
     if not isinstance(value, numbers.Real) or isinstance(value, (bool, np.bool_)):
         hint = "; convert it with float()" if isinstance(value, str) else ""
         raise _fail(name, f"must be a real number, got {value!r}{hint}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:
+        raise _fail(name, "must be a finite number, got an integer too large for a float") from None
     if math.isnan(value) or (finite and math.isinf(value)):
         raise _fail(name, f"must be a finite number, got {value}")
     if positive and not value > 0:
@@ -228,14 +269,22 @@ def check_rng(value, name: str = "rng") -> np.random.Generator:
 
 def check_choice(value, name: str, choices) -> str:
     """``value`` if it is one of ``choices``, else :class:`InputError` listing them."""
+    choices = _as_choices(choices, "choices")
     if not isinstance(value, str) or value not in choices:
         raise _fail(name, f"must be one of {', '.join(map(repr, choices))}, got {value!r}")
     return value
 
 
+def _as_choices(choices, name: str) -> tuple[str, ...]:
+    if isinstance(choices, (list, tuple)) and all(isinstance(c, str) for c in choices):
+        return tuple(choices)
+    raise _fail(name, f"must be a list of strings, got {type(choices).__name__}")
+
+
 def check_device(value, name: str = "device", *, supported=("cpu", "cuda")) -> str:
     """A torch device name this code supports (``"cpu"``, ``"cuda"``, ``"cuda:N"``) and this
     machine has; :class:`InputError` naming ``name`` otherwise."""
+    supported = _as_choices(supported, "supported")
     if not isinstance(value, str):
         raise _fail(name, f"must be a device name such as 'cpu' or 'cuda', got {value!r}")
     kind = value.split(":", 1)[0]
@@ -282,11 +331,14 @@ def check_budget(
     """Refuse, before anything is allocated, a request estimated to need ``nbytes`` of memory or
     ``flops`` operations beyond :func:`memory_limit` / :func:`work_limit`: raise
     :class:`TooLargeError` saying what, the estimate, the limit and ``fix``."""
+    argument = None if argument is None else str(argument)
+    nbytes = check_real(nbytes, "nbytes", minimum=0.0, finite=False)
+    flops = check_real(flops, "flops", minimum=0.0, finite=False)
     memory = memory_limit()
     if nbytes > memory:
         raise TooLargeError(
-            f"{argument or what}: {what} would need about {nbytes / GIB:,.1f} GiB of memory, more "
-            f"than the limit of {memory / GIB:,.1f} GiB; {fix} (or raise the limit with "
+            f"{argument or what}: {what} would need about {nbytes / GIB:,.3g} GiB of memory, more "
+            f"than the limit of {memory / GIB:,.3g} GiB; {fix} (or raise the limit with "
             f"{MEMORY_LIMIT_ENV})",
             argument=argument,
             estimate=nbytes,
@@ -296,7 +348,7 @@ def check_budget(
     work = work_limit()
     if flops > work:
         raise TooLargeError(
-            f"{argument or what}: {what} would need about {flops:.1e} operations, more than "
+            f"{argument or what}: {what} would need about {flops:.2g} operations, more than "
             f"the limit of {work:.1e} (about a day on one core); {fix} (or raise the limit with "
             f"{WORK_LIMIT_ENV})",
             argument=argument,

@@ -114,6 +114,7 @@ def network_from_matrix(matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
     matrix = as_symmetric(matrix, "matrix")
     dim = matrix.shape[0]
     k = check_positive_int(k, "k")
+    check_budget("the weights", argument="k", nbytes=8.0 * (dim + 1) * k, fix="use a smaller k")
     if k < dim:
         raise InputError(
             f"k must be >= d = {dim} to realise an arbitrary symmetric matrix, got {k}",

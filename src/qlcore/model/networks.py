@@ -32,6 +32,7 @@ from qlcore.infra.checks import (
     InputError,
     as_matrix,
     as_vector,
+    check_budget,
     check_choice,
     check_positive_int,
     check_real,
@@ -102,13 +103,13 @@ def check_network(value, name: str = "network", *, dim: int | None = None) -> QL
     if not isinstance(value, QLNetwork):
         raise InputError(
             f"{name} must be a QLNetwork(lam=..., q=..., alpha=...), got {type(value).__name__}",
-            argument=name,
+            argument=str(name),
         )
     if dim is not None and value.dim != dim:
         raise InputError(
             f"{name} has input dimension {value.dim} (q has {value.dim} rows) but the data x have "
             f"d = {dim} columns",
-            argument=name,
+            argument=str(name),
         )
     return value
 
@@ -131,6 +132,9 @@ def initial_network(variant_name: str, dim: int, width: int, rng: np.random.Gene
     dim = check_positive_int(dim, "dim")
     width = check_positive_int(width, "width", minimum=0)
     rng = check_rng(rng)
+    check_budget(
+        "the weights", argument="width", nbytes=8.0 * (dim + 1) * width, fix="use fewer units"
+    )
     if variant_name == "orthogonality":
         return QLNetwork(lam=np.zeros(width), q=np.eye(dim, width), alpha=0.0)
     q = rng.uniform(-1.0, 1.0, size=(dim, width)) / np.sqrt(dim)

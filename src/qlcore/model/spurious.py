@@ -17,7 +17,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qlcore.infra.checks import InputError, check_budget, check_positive_int, check_real, check_seed
+from qlcore.infra.checks import (
+    MAX_ENTRY,
+    InputError,
+    check_budget,
+    check_positive_int,
+    check_real,
+    check_seed,
+)
 from qlcore.model import convex, data, moments
 from qlcore.model.landscape import PointReport, classify_point
 from qlcore.model.networks import QLNetwork, check_network
@@ -34,6 +41,12 @@ def spurious_point(
     dim = check_positive_int(dim, "dim")
     n_samples = check_positive_int(n_samples, "n_samples")
     width = check_positive_int(width, "width")
+    check_budget(
+        "the data and the point",
+        argument="n_samples",
+        nbytes=8.0 * (n_samples + width + dim) * dim,
+        fix="use fewer samples, dimensions or units",
+    )
     rng = np.random.default_rng(check_seed(seed))
     x = data.gaussian_inputs(n_samples, dim, rng, constant_first=False)
     root = rng.standard_normal((dim, dim))
@@ -114,6 +127,12 @@ def check_spurious_point(
     lam = network.lam + directions[:, :width]
     q = network.q + directions[:, width:].reshape(n_perturbations, dim, width)
     stack = (q * lam[:, None, :]) @ q.transpose(0, 2, 1) + network.alpha * np.eye(dim)
+    if not np.all(np.isfinite(stack)) or np.abs(stack).max() > MAX_ENTRY:
+        raise InputError(
+            f"radius {radius:g} is so large that the perturbed networks overflow; use a radius "
+            "on the scale of the weights (the check is local)",
+            argument="radius",
+        )
     changes = (moments.loss(mom, stack) - base) / base
     flat = QLNetwork(lam=network.lam + rng.standard_normal(width), q=network.q, alpha=network.alpha)
     optimum, _ = convex.lifted_least_squares(x, y)

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from qlcore.infra.checks import (
+    MAX_ENTRY,
     InputError,
     as_matrix,
     as_symmetric,
@@ -114,8 +115,8 @@ def population_risk(difference, mu2: float, mu4: float) -> float:
 
 
 def _check_moments(mu2: float, mu4: float) -> tuple[float, float]:
-    mu2 = check_real(mu2, "mu2", positive=True)
-    mu4 = check_real(mu4, "mu4")
+    mu2 = check_real(mu2, "mu2", positive=True, maximum=MAX_ENTRY)
+    mu4 = check_real(mu4, "mu4", maximum=MAX_ENTRY)
     if not mu4 >= mu2**2:
         raise InputError(f"mu4 must be >= mu2^2 = {mu2**2} (Jensen), got {mu4}")
     return mu2, mu4

@@ -66,6 +66,7 @@ from qlcore.infra.checks import (
     InputError,
     as_array,
     as_symmetric,
+    check_budget,
     check_positive_int,
     check_real,
 )
@@ -109,17 +110,27 @@ def _check_psd(matrix, name: str, dim: int | None = None) -> np.ndarray:
     return matrix
 
 
-def _check_images(images, dim: int | None = None) -> np.ndarray:
-    images = as_array(images, "images")
-    if images.ndim != 3 or images.shape[0] < 2 or images.shape[1] != images.shape[2]:
+def _check_images(images, dim: int | None = None, name: str = "images") -> np.ndarray:
+    """A stack ``(N, d, d)`` of ``N >= 2`` finite symmetric matrices (``d = dim`` if given)."""
+    images = as_symmetric(images, name, dim=dim, stack=True)
+    if images.ndim != 3 or images.shape[0] < 2:
         raise InputError(
-            f"images must be a stack (N, d, d) of N >= 2 square matrices, got shape {images.shape}"
+            f"{name} must be a stack (N, d, d) of N >= 2 matrices, got shape {images.shape}",
+            argument=name,
         )
-    if dim is not None and images.shape[1] != dim:
-        raise InputError(f"images must be {dim} x {dim} like the data, got shape {images.shape}")
-    if not np.all(np.isfinite(images)):
-        raise InputError("images contain NaN or infinite values")
+    check_budget("the string", argument=name, nbytes=8.0 * 8 * images.size, fix="use fewer images")
     return images
+
+
+def _check_image_count(n_images, dim: int, minimum: int) -> int:
+    n_images = check_positive_int(n_images, "n_images", minimum=minimum)
+    check_budget(
+        "the string",
+        argument="n_images",
+        nbytes=8.0 * 8 * n_images * dim * dim,
+        fix="use fewer images",
+    )
+    return n_images
 
 
 def straight_string(start, end, n_images: int) -> np.ndarray:
@@ -127,7 +138,7 @@ def straight_string(start, end, n_images: int) -> np.ndarray:
     every image: the cone is convex); the usual initial string."""
     start = _check_psd(start, "start")
     end = _check_psd(end, "end", dim=start.shape[0])
-    n_images = check_positive_int(n_images, "n_images", minimum=3)
+    n_images = _check_image_count(n_images, start.shape[0], minimum=3)
     weights = np.linspace(0.0, 1.0, n_images)[:, None, None]
     return (1.0 - weights) * start + weights * end
 
@@ -154,7 +165,7 @@ def resample(images, n_images: int) -> np.ndarray:
     """``n_images`` images at equal arc length along the polygon through ``images``, with the same
     end points: :func:`reparametrise` to another number of images (e.g. to refine a string)."""
     images = _check_images(images)
-    n_images = check_positive_int(n_images, "n_images", minimum=2)
+    n_images = _check_image_count(n_images, images.shape[1], minimum=2)
     return _resample(images, _arc_length(images), n_images)
 
 
@@ -284,7 +295,7 @@ def string_method(
     if initial is None:
         images = straight_string(start, teacher, n_images)
     else:
-        images = _check_images(initial, moments.dim).copy()
+        images = _check_images(initial, moments.dim, name="initial").copy()
         if len(images) < 3 or not (
             np.array_equal(images[0], start) and np.array_equal(images[-1], teacher)
         ):

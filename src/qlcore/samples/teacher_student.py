@@ -38,6 +38,7 @@ from qlcore.infra.checks import (
     as_matrix,
     as_symmetric,
     check_choice,
+    check_entries,
     check_positive_int,
     check_real,
     rng_from_seed,
@@ -98,6 +99,9 @@ def make_data(
     ``seed`` the data sets of growing ``n`` are nested: the first ``n`` rows do not depend on how
     many follow.
     """
+    d = check_positive_int(d, "d")
+    m_star = check_positive_int(m_star, "m_star", minimum=0)
+    n = check_positive_int(n, "n")
     rng = rng_from_seed(seed)
     matrix = teacher_matrix(d, m_star, teacher, seed=rng)
     x = gaussian_inputs(n, d, rng, constant_first=False)
@@ -107,9 +111,7 @@ def make_data(
 def student_matrix(weights) -> np.ndarray:
     """``A = W W^T / m`` (eq. 4) for hidden units in the columns of ``weights`` (``d x m``, or a
     stack ``(..., d, m)``)."""
-    weights = as_array(weights, "weights")
-    if not np.all(np.isfinite(weights)):
-        raise InputError("weights contain NaN or infinite values", argument="weights")
+    weights = check_entries(weights, "weights")
     if weights.ndim < 2 or weights.shape[-1] == 0:
         raise InputError(
             f"weights must have shape (d, m), m >= 1, one hidden unit per column; "
@@ -175,9 +177,15 @@ def weight_descent(
     """``n_steps`` explicit Euler steps of eq. 3, ``W <- W - step_size grad E_n(W W^T / m) W``
     (gradient descent on the student weights); ``weights`` ``(d, m)`` or a stack."""
     step_size, n_steps = _check_steps(step_size, n_steps)
-    weights = as_array(weights, "weights").copy()
+    weights = check_entries(weights, "weights").copy()
+    dim = check_moments(moments).dim
+    if weights.ndim < 2 or weights.shape[-2] != dim:
+        raise InputError(
+            f"weights must have shape (d, m) or (..., d, m) with d = {dim} rows like the data, "
+            f"got shape {weights.shape}",
+            argument="weights",
+        )
     gradient = _gradient_map(moments, teacher)
-    _deviation_coordinates(moments, teacher, student_matrix(weights))  # validates the shapes
     for _ in range(n_steps):
         weights -= step_size * gradient(student_matrix(weights)) @ weights
     return weights
