@@ -50,3 +50,12 @@ def test_plot_draws_three_panels(result):
     matplotlib.use("Agg", force=True)
     figure = cover_efron.plot(result)
     assert len(figure.axes) == 3
+
+
+def test_plot_leaves_out_undefined_values(result):
+    """A point without proper draws has None (JSON null) for its means and standard errors."""
+    matplotlib.use("Agg", force=True)
+    empty = copy.deepcopy(result)
+    point = empty["face_points"][0]
+    point["mean_faces"] = point["faces_se"] = point["z_faces"] = [None] * len(point["mean_faces"])
+    assert len(cover_efron.plot(empty).axes) == 3

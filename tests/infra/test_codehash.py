@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from qlcore.experiments import REGISTRY
+from qlcore.infra.checks import InputError
 from qlcore.infra.codehash import (
     PACKAGE_DIR,
     closure_hash,
@@ -16,6 +17,7 @@ from qlcore.infra.codehash import (
     imported_names,
     module_closure,
     module_file,
+    module_hash,
 )
 
 
@@ -106,3 +108,24 @@ def test_fingerprint_ignores_docstrings_but_not_string_constants():
     plain = 'def f():\n    """Doc."""\n    return "x"\n'
     assert code_fingerprint(plain) == code_fingerprint('def f():\n    return "x"  # c\n')
     assert code_fingerprint(plain) != code_fingerprint('def f():\n    """Doc."""\n    return "y"\n')
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda: module_file(None), "name"),
+        (lambda: module_file("qlcore.cones", package_dir=-0.5), "package_dir"),
+        (lambda: module_closure("qlcore.cones", path=3), "path"),
+        (lambda: module_closure("qlcore.cones", path="/no/such/file.py"), "path"),
+        (lambda: closure_hash(""), "name"),
+        (lambda: code_fingerprint(b"import numpy"), "source"),
+        (lambda: code_fingerprint("def ("), "source"),
+        (lambda: imported_names("import os\0", "qlcore.a"), "source"),
+        (lambda: imported_names("import os", 3), "name"),
+        (lambda: module_hash("qlcore"), "module"),
+    ],
+)
+def test_bad_names_sources_and_paths_are_named_errors(call, argument):
+    with pytest.raises(InputError) as caught:
+        call()
+    assert caught.value.argument == argument and str(caught.value).startswith(argument)

@@ -13,7 +13,14 @@ import numpy as np
 
 from qlcore.cones import counts
 from qlcore.cones.sampling import estimate_faces
-from qlcore.experiments import check_scale
+from qlcore.experiments import (
+    caller_names,
+    check_dicts,
+    check_ints,
+    check_result,
+    check_scale,
+)
+from qlcore.infra.checks import InputError, as_vector, check_budget, check_int, check_real
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.viz import style
 
@@ -23,6 +30,8 @@ DEVICES = ("cpu",)  # computed with NumPy and SciPy, on the CPU
 
 # Points with fewer proper draws than this are not plotted (their error bars mean little).
 MIN_PROPER_TO_PLOT = 30
+POINT_KEYS = ("n_vectors", "dim", "n_proper", "z_proper", "z_faces")
+"""Keys of a sampled point (:func:`sampled_point`) that :func:`z_scores` reads."""
 
 SCALE_SETTINGS = {
     "quick": {
@@ -55,45 +64,98 @@ def _fraction(value) -> dict:
     return {"exact": str(value), "value": float(value)}
 
 
+def _check_exact_work(name: str, evaluations: float, n_max: int, d_max: int) -> None:
+    """Refuse, naming ``name``, ``evaluations`` exact values (each up to three
+    :func:`qlcore.cones.counts.cover_count` of up to ``n_max`` vectors in up to ``d_max``
+    dimensions and the reduction of a fraction of ``n_max``-bit integers) beyond the work limit,
+    before the first."""
+    digits = n_max / counts.DIGIT_BITS
+    check_budget(
+        "the exact counts",
+        argument=name,
+        flops=evaluations * (3 * counts.count_work(n_max, d_max) + digits * digits),
+        fix="use fewer or smaller dimensions and numbers of vectors",
+    )
+
+
 def exact_table(dims, max_n) -> list[dict]:
-    """Rows ``d, N, C(N,d), P(proper), E[F_k | proper]`` (k = 1..d-1) for ``d <= N <= max_n``."""
-    return [
-        {
-            "d": d,
-            "N": n,
-            "C": counts.cover_count(n, d),
-            "p_proper": _fraction(counts.wendel_probability(n, d)),
-            "faces": [_fraction(counts.expected_faces(n, d, k)) for k in range(1, d)],
-        }
-        for d in dims
-        for n in range(d, max_n + 1)
-    ]
+    """Rows ``d, N, C(N,d), P(proper), E[F_k | proper]`` (k = 1..d-1) for ``d <= N <= max_n``;
+    ``dims`` is a list of integers ``d >= 2``."""
+    dims = check_ints(dims, "dims", minimum=2)
+    max_n = check_int(max_n, "max_n", minimum=2)
+    rows = sum(max(0.0, max_n - d + 1.0) * (d + 1) for d in dims)
+    _check_exact_work("max_n", rows, max_n, max(dims))
+    with caller_names(n_vectors="max_n", dim="dims"):
+        return [
+            {
+                "d": d,
+                "N": n,
+                "C": counts.cover_count(n, d),
+                "p_proper": _fraction(counts.wendel_probability(n, d)),
+                "faces": [_fraction(counts.expected_faces(n, d, k)) for k in range(1, d)],
+            }
+            for d in dims
+            for n in range(d, max_n + 1)
+        ]
 
 
 def exact_curves(dims, ratios) -> dict:
     """``P(proper)`` and ``E[F_1 | proper] / N``, exactly, at up to 121 integers ``N`` from
-    ``min(ratios) d`` to ``max(ratios) d`` (every integer when ``d`` is small)."""
+    ``min(ratios) d`` to ``max(ratios) d`` (every integer when ``d`` is small) for each integer
+    ``d >= 2`` in ``dims``; ``ratios`` are positive."""
+    dims = check_ints(dims, "dims", minimum=2)
+    ratios = as_vector(ratios, "ratios")
+    n_max = float(ratios.max()) * max(dims)
+    if not np.all(ratios > 0) or not np.isfinite(n_max):
+        raise InputError(
+            f"ratios must be positive, with N = ratio * d finite for every d of dims; got "
+            f"ratios {ratios.tolist()} and dims {dims}",
+            argument="ratios",
+        )
+    _check_exact_work("ratios", 2.0 * 122 * len(dims), round(n_max), max(dims))
     curves = {}
-    for d in dims:
-        grid = np.linspace(min(ratios) * d, max(ratios) * d, 121)
-        ns = sorted({max(d, int(n)) for n in np.rint(grid)} | {2 * d})
-        curves[str(d)] = {
-            "n": ns,
-            "p_proper": [float(counts.wendel_probability(n, d)) for n in ns],
-            "ray_fraction": [
-                float(counts.expected_faces(n, d, 1) / n) if n > 1 else 1.0 for n in ns
-            ],
-        }
+    with caller_names(n_vectors="ratios", dim="dims"):
+        for d in dims:
+            grid = np.linspace(ratios.min() * d, ratios.max() * d, 121)
+            ns = sorted({max(d, int(n)) for n in np.rint(grid)} | {2 * d})
+            curves[str(d)] = {
+                "n": ns,
+                "p_proper": [float(counts.wendel_probability(n, d)) for n in ns],
+                "ray_fraction": [
+                    float(counts.expected_faces(n, d, 1) / n) if n > 1 else 1.0 for n in ns
+                ],
+            }
     return curves
+
+
+def _defined(value: float) -> float | None:
+    """``value``, or ``None`` (JSON's null) where it is NaN: undefined."""
+    return None if np.isnan(value) else value
+
+
+def _score(mean: float, exact: float, se: float) -> float | None:
+    """The standard score ``(mean - exact) / se``: ``None`` where ``se`` is undefined (NaN); for
+    ``se = 0``, 0 if ``mean == exact`` and an infinity of the sign of the gap otherwise."""
+    if np.isnan(se):
+        return None
+    if se > 0:
+        return (mean - exact) / se
+    return 0.0 if mean == exact else float(np.copysign(np.inf, mean - exact))
 
 
 def sampled_point(n: int, d: int, max_k: int, draws: int, seed: int) -> dict:
     """One Monte Carlo point: :func:`qlcore.cones.sampling.estimate_faces` of ``draws`` cones of
     ``n`` Gaussian vectors in ``R^d``, with the exact values and the standard scores of the
-    estimates under the exact law."""
-    estimate = estimate_faces(n, d, max_k, n_draws=draws, seed=seed)
-    exact_p = float(counts.wendel_probability(n, d))
-    exact_f = [float(counts.expected_faces(n, d, k)) for k in range(1, max_k + 1)]
+    estimates under the exact law.
+
+    Undefined values are ``None`` (JSON's null): ``mean_faces[k-1]`` when no draw was proper,
+    ``faces_se[k-1]`` and ``z_faces[k-1]`` when fewer than two were. A score whose standard
+    error is 0 (every proper draw had the same count) is 0 if the mean equals the exact value,
+    else infinite."""
+    with caller_names(n_vectors="n", dim="d", n_draws="draws"):
+        estimate = estimate_faces(n, d, max_k, n_draws=draws, seed=seed)
+        exact_p = float(counts.wendel_probability(n, d))
+        exact_f = [float(counts.expected_faces(n, d, k)) for k in range(1, max_k + 1)]
     point = estimate.as_dict()
     point["exact_p_proper"] = exact_p
     point["exact_faces"] = exact_f
@@ -102,9 +164,10 @@ def sampled_point(n: int, d: int, max_k: int, draws: int, seed: int) -> dict:
     gap = estimate.proper_fraction - exact_p
     point["z_proper"] = float(gap / null_se) if null_se > 0 else (0.0 if gap == 0 else np.inf)
     point["z_faces"] = [
-        (m - e) / s if s > 0 else (0.0 if m == e else float("nan"))
-        for m, e, s in zip(estimate.mean_faces, exact_f, estimate.faces_se)
+        _score(m, e, s) for m, e, s in zip(estimate.mean_faces, exact_f, estimate.faces_se)
     ]
+    point["mean_faces"] = [_defined(m) for m in estimate.mean_faces]
+    point["faces_se"] = [_defined(s) for s in estimate.faces_se]
     return point
 
 
@@ -147,8 +210,14 @@ def run(scale: str, seed: int = 0, device: str = "cpu", progress: bool | None = 
 def z_scores(result: dict) -> list[dict]:
     """Standard scores of the sampled values against the exact ones: ``P(proper)`` at every
     point, ``E[F_k | proper]`` where at least ``MIN_PROPER_TO_PLOT`` draws were proper."""
+    check_result(result, FIGURE_ID, ("ray_points", "face_points"))
+    points = [
+        point
+        for key in ("ray_points", "face_points")
+        for point in check_dicts(result[key], f"result[{key!r}]", POINT_KEYS, "sampled points")
+    ]
     scores = []
-    for p in result["ray_points"] + result["face_points"]:
+    for p in points:
         where = {"n_vectors": p["n_vectors"], "dim": p["dim"]}
         scores.append({**where, "quantity": "P(proper)", "z": p["z_proper"]})
         if p["n_proper"] >= MIN_PROPER_TO_PLOT:
@@ -161,6 +230,7 @@ def z_scores(result: dict) -> list[dict]:
 
 def all_within(result: dict, n_se: float = 3.0) -> bool:
     """Do all :func:`z_scores` lie within ``n_se`` standard errors?"""
+    n_se = check_real(n_se, "n_se", minimum=0.0)
     return bool(np.all(np.abs([score["z"] for score in z_scores(result)]) <= n_se))
 
 
@@ -169,6 +239,7 @@ def plot(result: dict):
     (c) E[F_k | proper] against N for d = face_dim."""
     import matplotlib.pyplot as plt
 
+    check_result(result, FIGURE_ID, ("settings", "curves", "ray_points", "face_points"))
     style.use()
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.8))
     sampled = result["settings"]["sampled_dims"]
@@ -215,10 +286,10 @@ def plot(result: dict):
             label=f"k = {k}",
         )
         points = [p for p in result["face_points"] if len(p["mean_faces"]) >= k]
-        axes[2].errorbar(
+        axes[2].errorbar(  # None (undefined) as NaN: not drawn
             [p["n_vectors"] for p in points],
-            [p["mean_faces"][k - 1] for p in points],
-            [p["faces_se"][k - 1] for p in points],
+            np.array([p["mean_faces"][k - 1] for p in points], dtype=float),
+            np.array([p["faces_se"][k - 1] for p in points], dtype=float),
             fmt="o",
             ms=3,
             color=colour,

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from qlcore.experiments import check_scale
+from qlcore.experiments import caller_names, check_dict, check_ints, check_result, check_scale
+from qlcore.infra.checks import InputError, check_choice, check_device, check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.model import data, networks, train
 from qlcore.viz import style
@@ -56,6 +57,22 @@ def _numerical_rank(q: np.ndarray, rtol: float = 1e-3) -> int:
     return int(np.sum(singular > rtol * max(singular.max(), 1e-300)))
 
 
+def _check_settings(settings, keys) -> dict:
+    """``settings`` if it is a dict with ``keys``, as an entry of :data:`SCALE_SETTINGS` is."""
+    return check_dict(
+        settings, "settings", keys, f"the settings of a scale of {FIGURE_ID} (SCALE_SETTINGS)"
+    )
+
+
+def _check_names(values, name: str, choices) -> list[str]:
+    """``values`` as a list if it is a list or tuple of names among ``choices``."""
+    if not isinstance(values, (list, tuple)):
+        raise InputError(
+            f"{name} must be a list of names among {choices}, got {values!r}", argument=name
+        )
+    return [check_choice(value, name, choices) for value in values]
+
+
 def build_workload(
     settings: dict,
     seed: int = 0,
@@ -72,6 +89,11 @@ def build_workload(
     one model and one variant) and ``blocks`` the data sets of each model (default: all); a data
     set's seed depends on its model and block, not on the subset.
     """
+    settings = _check_settings(settings, ("dim", "widths", "runs", "n_datasets", "n_samples"))
+    seed = check_seed(seed)
+    models = _check_names(models, "models", data.TARGET_MODELS)
+    variants = _check_names(variants, "variants", networks.VARIANTS)
+    blocks = None if blocks is None else check_ints(blocks, "blocks", minimum=0)
     dim, widths, runs = settings["dim"], settings["widths"], settings["runs"]
     datasets, students, layout = [], [], []
     for model in models:
@@ -106,6 +128,7 @@ def build_workload(
 def train_as_in_table_1(datasets, students, settings: dict, device: str) -> train.TrainResult:
     """:func:`qlcore.model.train.train_networks` with the optimiser of Table 1: full-batch Adam at
     step 1e-3 for the scale's ``epochs``, in its ``dtype``, recording every ``record_every``."""
+    settings = _check_settings(settings, ("epochs", "dtype", "record_every", "compile"))
     return train.train_networks(
         datasets,
         students,
@@ -125,7 +148,8 @@ def train_data_set(scale: str, seed: int, model: str, block: int, device: str = 
     ``[variant, width, run, nmse, excess_nmse, certificate, q_rank]`` per network, and for data
     set 0 the NMSE trace of run 0 per variant and width."""
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
-    datasets, students, layout = build_workload(settings, seed, models=[model], blocks=[block])
+    with caller_names(models="model", blocks="block"):
+        datasets, students, layout = build_workload(settings, seed, models=[model], blocks=[block])
     result = train_as_in_table_1(datasets, students, settings, device)
     rows, traces = [], {}
     for m, (name, width, run_index) in enumerate(layout[0]):
@@ -172,6 +196,15 @@ def sweep_data_sets(function, settings: dict, scale: str, seed: int, device: str
     """``function(scale, seed, model, block, device)`` for every data set of ``settings``, as one
     :func:`qlcore.infra.sweep.run_sweep` (a local process pool, or Dask with ``QLCORE_SCHEDULER``;
     in this process on a GPU). Returns the points and their outcomes, in order."""
+    if not callable(function):
+        raise InputError(
+            f"function must be a function of (scale, seed, model, block, device), got {function!r}",
+            argument="function",
+        )
+    settings = _check_settings(settings, ("n_datasets",))
+    check_scale(scale)
+    seed = check_seed(seed)
+    check_device(device)
     points = [
         {"scale": scale, "seed": seed, "model": model, "block": block, "device": device}
         for model in data.TARGET_MODELS
@@ -243,6 +276,7 @@ def plot(result: dict):
     """Fig. 2: one panel per target model, success fraction against width, line at ``k = d``."""
     import matplotlib.pyplot as plt
 
+    check_result(result, FIGURE_ID, ("settings", "models", "variants", "cells"))
     style.use()
     widths, dim = result["settings"]["widths"], result["settings"]["dim"]
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.4), sharey=True)

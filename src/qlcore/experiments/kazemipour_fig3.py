@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from qlcore.experiments import check_result
 from qlcore.experiments.kazemipour_fig2 import DEVICES, run  # noqa: F401  (as Fig. 2: same run)
 from qlcore.viz import style
 
@@ -21,6 +22,7 @@ def plot(result: dict):
     """Rows: planted models; columns: variants; one line per data block (mean over runs)."""
     import matplotlib.pyplot as plt
 
+    check_result(result, FIGURE_ID, ("settings", "variants", "cells"))
     style.use()
     widths, dim = result["settings"]["widths"], result["settings"]["dim"]
     variants = result["variants"]

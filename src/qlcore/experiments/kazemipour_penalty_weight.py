@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qlcore.experiments import check_scale
+from qlcore.experiments import caller_names, check_result, check_scale
 from qlcore.experiments.kazemipour_fig2 import (
     SCALE_SETTINGS,
     SUCCESS_TOLERANCE,
@@ -49,9 +49,10 @@ def train_penalty_rules(scale: str, seed: int, model: str, block: int, device: s
     rule the NMSE minus the least-squares NMSE per width and its trace over the recorded
     epochs."""
     settings = dict(SCALE_SETTINGS[check_scale(scale)], runs=1)
-    datasets, students, _ = build_workload(
-        settings, seed, models=[model], variants=("orthogonality",), blocks=[block]
-    )
+    with caller_names(models="model", blocks="block"):
+        datasets, students, _ = build_workload(
+            settings, seed, models=[model], variants=("orthogonality",), blocks=[block]
+        )
     (x, y), group = datasets[0], students[0]
     per_rule = [
         [train.Student(s.network, gamma=_penalty_weight(rule, y), train_alpha=False) for s in group]
@@ -112,6 +113,7 @@ def plot(result: dict):
     """Top: success fraction against width per rule; bottom: NMSE traces at ``k = d``."""
     import matplotlib.pyplot as plt
 
+    check_result(result, FIGURE_ID, ("settings", "trace_epochs", "models", "rules", "cells"))
     style.use()
     widths, dim = result["settings"]["widths"], result["settings"]["dim"]
     epochs = np.asarray(result["trace_epochs"])

@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.cones import counts, geometry
-from qlcore.experiments import check_scale
+from qlcore.experiments import check_instance, check_result, check_scale
+from qlcore.infra.checks import check_int, check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.samples import thresholds, uniqueness
 from qlcore.viz import style
@@ -41,7 +42,10 @@ SCALE_SETTINGS = {
 
 
 def instance(dim: int, n_samples: int, seed: int) -> dict:
-    """One rank-one teacher and ``n_samples`` inputs: the SDP verdict and the cone's ``F_1``."""
+    """One rank-one teacher and ``n_samples`` inputs in ``R^dim``, ``dim >= 2`` (in ``R^1`` every
+    input spans the same ray): the SDP verdict and the cone's ``F_1``."""
+    dim, n_samples = check_instance(check_int(dim, "dim", minimum=2), n_samples)
+    seed = check_seed(seed)
     rng = np.random.default_rng(seed)
     teacher = rng.standard_normal(dim)
     x = rng.standard_normal((n_samples, dim))
@@ -105,6 +109,7 @@ def plot(result: dict):
     fraction of extremal rays of the sign-corrected cone with Cover-Efron's formula."""
     import matplotlib.pyplot as plt
 
+    check_result(result, FIGURE_ID, ("settings", "rows"))
     style.use()
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8))
     dims = result["settings"]["dims"]

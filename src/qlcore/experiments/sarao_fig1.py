@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from qlcore.experiments import check_scale
+from qlcore.experiments import check_result, check_scale
 from qlcore.experiments.sarao_recovery import FIT_RATIOS, THRESHOLD
+from qlcore.infra.checks import InputError, as_vector, check_int
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.samples import recovery, thresholds
 from qlcore.viz import style
@@ -46,8 +47,16 @@ SCALE_SETTINGS = {
 
 
 def teacher_widths(dim: int, rhos) -> list[int]:
-    """``m* = 1`` and ``round(rho d)`` (at least 1) for each ``rho``, without repeats."""
-    return sorted({1} | {max(1, round(rho * dim)) for rho in rhos})
+    """``m* = 1`` and ``round(rho d)`` (at least 1) for each ``rho > 0``, without repeats."""
+    dim = check_int(dim, "dim", minimum=1)
+    rhos = as_vector(rhos, "rhos", empty_ok=True)
+    widths = [float(rho) * dim for rho in rhos]
+    if not all(0 < width < float("inf") for width in widths):
+        raise InputError(
+            f"rhos must be > 0, with rho * dim finite, got {rhos.tolist()} and dim = {dim}",
+            argument="rhos",
+        )
+    return sorted({1} | {max(1, round(width)) for width in widths})
 
 
 def run(scale: str, seed: int = 0, device: str = "cpu", progress: bool | None = None) -> dict:
@@ -148,6 +157,7 @@ def plot(result: dict):
     the frame."""
     import matplotlib.pyplot as plt
 
+    check_result(result, FIGURE_ID, ("settings", "theory", "curves"))
     style.use()
     fig, axes = plt.subplots(1, 2, figsize=(10.5, 4))
     axes[0].plot(

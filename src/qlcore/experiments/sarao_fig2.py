@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.dynamics import flows
-from qlcore.experiments import check_scale
+from qlcore.experiments import check_result, check_scale
+from qlcore.infra.checks import check_int, check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.viz import style
 
@@ -30,7 +31,8 @@ SCALE_SETTINGS = {
 
 def teacher_width(panel: int, dim: int) -> int:
     """``m*`` of panel ``panel`` (0-3) at input dimension ``dim``."""
-    _, constant, fraction = PANELS[panel]
+    _, constant, fraction = PANELS[check_int(panel, "panel", minimum=0, maximum=len(PANELS) - 1)]
+    dim = check_int(dim, "dim", minimum=1)
     return int(constant + round(fraction * dim))
 
 
@@ -39,8 +41,10 @@ def teacher_curve(scale: str, seed: int, panel: int, dim: int, draw: int) -> dic
     dimension ``dim`` (one point of the sweep in :func:`run`), with its asymptotic prediction."""
     settings = SCALE_SETTINGS[check_scale(scale)]
     t = np.r_[0.0, np.geomspace(settings["t_min"], settings["t_max"], settings["n_times"])]
-    width = teacher_width(panel, dim)
-    teacher = flows.gaussian_teacher(dim, width, np.random.default_rng([seed, panel, dim, draw]))
+    width = teacher_width(panel, dim)  # checks panel and dim
+    seed, draw = check_seed(seed), check_int(draw, "draw", minimum=0)
+    rng = np.random.default_rng([seed, int(panel), int(dim), draw])
+    teacher = flows.gaussian_teacher(dim, width, rng)
     rank = int(np.sum(teacher.eigenvalues > 0))
     curve = {
         "dim": dim,
@@ -105,6 +109,7 @@ def plot(result: dict):
     absolute tolerance makes them noise) are not drawn."""
     import matplotlib.pyplot as plt
 
+    check_result(result, FIGURE_ID, ("settings", "t", "panels"))
     style.use()
     t = np.asarray(result["t"])
     dims = result["settings"]["dims"]

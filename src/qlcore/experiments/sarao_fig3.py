@@ -15,7 +15,8 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.dynamics import flows, lotka_volterra
-from qlcore.experiments import check_scale
+from qlcore.experiments import check_result, check_scale
+from qlcore.infra.checks import InputError, check_int, check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.viz import style
 
@@ -60,7 +61,12 @@ def train_at_n(scale: str, seed: int, n: int) -> dict:
     of the sweep in :func:`run`): the recorded times and the training and population losses
     (data sets x times)."""
     settings = SCALE_SETTINGS[check_scale(scale)]
-    teacher, inputs = _teacher_and_inputs(settings, seed)
+    if check_int(n, "n") not in settings["samples"]:
+        raise InputError(
+            f"n must be one of the {scale} scale's samples {settings['samples']}, got {n}",
+            argument="n",
+        )
+    teacher, inputs = _teacher_and_inputs(settings, check_seed(seed))
     first = settings["samples"].index(n) * settings["datasets"]
     runs = flows.train_student_weights(
         teacher.matrix,
@@ -121,6 +127,20 @@ def plot(result: dict):
     ``n`` (colour), dashed the population flow (8), dotted our reading of (27)."""
     import matplotlib.pyplot as plt
 
+    check_result(
+        result,
+        FIGURE_ID,
+        (
+            "settings",
+            "t",
+            "threshold",
+            "training_loss",
+            "population_loss",
+            "flow_t",
+            "flow_loss",
+            "loss_27",
+        ),
+    )
     style.use()
     t = np.asarray(result["t"])
     samples = result["settings"]["samples"]

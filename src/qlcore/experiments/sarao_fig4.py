@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from qlcore.experiments import check_scale
+from qlcore.experiments import check_dicts, check_instance, check_result, check_scale
+from qlcore.infra.checks import check_int, check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.samples import strings, thresholds, uniqueness
 from qlcore.samples.teacher_student import make_data
@@ -75,6 +76,9 @@ def instance(
     """One teacher-student instance: its converged string (losses normalised by their values at
     ``A(0) = I``, ray curvature of :func:`qlcore.samples.strings.ray_curvature`), the zero-loss
     stretch and the SDP verdict on ``S = {A*}``."""
+    dim, n_samples = check_instance(dim, n_samples)
+    trial = check_int(trial, "trial", minimum=0)
+    seed = check_seed(seed)
     data = make_data(dim, 1, n_samples, TEACHER, seed=[seed, trial])
     start = np.eye(dim)
     path = strings.string_method(
@@ -170,6 +174,14 @@ def claims(cells: list[dict]) -> dict:
     * ``losses_align_with_n``: for each ``d``, ``E_n`` and ``E`` along the string are more
       correlated at the largest ``n`` than at the smallest (instance 0).
     """
+    cells = check_dicts(cells, "cells", ("d", "n", "instances"), "the cells of a sarao-fig4 result")
+    for i, cell in enumerate(cells):
+        check_dicts(
+            cell["instances"],
+            f"cells[{i}]['instances']",
+            ("stretch", "ends_fixed", "min_eigenvalue", "loss_correlation"),
+            "outcomes of instance()",
+        )
     instances = [(c, r) for c in cells for r in c["instances"]]
     by_dim: dict[int, list[dict]] = {}
     for cell in cells:
@@ -204,6 +216,7 @@ def plot(result: dict):
     the tolerance below which an image counts as on the zero-loss set."""
     import matplotlib.pyplot as plt
 
+    check_result(result, FIGURE_ID, ("settings", "cells"))
     style.use()
     settings = result["settings"]
     n_values = settings["n_values"]

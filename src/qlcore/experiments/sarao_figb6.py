@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.dynamics.lotka_volterra import OrthogonalTeacherFlow
-from qlcore.experiments import check_scale
+from qlcore.experiments import check_result, check_scale
 from qlcore.viz import style
 
 FIGURE_ID = "sarao-figb6"
@@ -92,6 +92,7 @@ def plot(result: dict):
     """Phase portrait (left), eigenvalues (middle) and loss (right) against ``t``."""
     import matplotlib.pyplot as plt
 
+    check_result(result, FIGURE_ID, ("portrait", "regimes"))
     style.use()
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.9))
     portrait = result["portrait"]

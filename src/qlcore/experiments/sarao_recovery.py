@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from qlcore.experiments import check_scale
+from qlcore.experiments import check_result, check_scale
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.samples import recovery, thresholds
 from qlcore.viz import style
@@ -147,6 +147,7 @@ def plot(result: dict):
     ``n_c / d = (2d - 1) / d``."""
     import matplotlib.pyplot as plt
 
+    check_result(result, FIGURE_ID, ("settings", "limit_alpha_c", "curves"))
     style.use()
     fig, axes = plt.subplots(1, 2, figsize=(10.5, 4))
     curves = result["curves"]

@@ -28,7 +28,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from qlcore.experiments import check_scale
+from qlcore.experiments import caller_names, check_dict, check_dicts, check_result, check_scale
+from qlcore.infra.checks import (
+    InputError,
+    as_array,
+    check_budget,
+    check_int,
+    check_real,
+    check_seed,
+)
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.samples import thresholds, uniqueness
 from qlcore.samples.teacher_student import make_data
@@ -59,12 +67,26 @@ SCALE_SETTINGS = {
 }
 
 
+def _check_widths(dim, m_star) -> tuple[int, int]:
+    """``dim >= 1`` and the teacher width ``m_star >= 0`` as ints."""
+    return check_int(dim, "dim", minimum=1), check_int(m_star, "m_star", minimum=0)
+
+
 def instance_threshold(dim: int, m_star: int, trial: int, seed: int) -> dict:
     """The smallest ``n`` at which instance ``trial`` has ``S = {A*}`` (module docstring).
 
     Returns ``{"threshold": n*, "probes": {n: unique}}`` (``probes``: every SDP verdict computed,
     keys as strings for JSON), or ``{"threshold": None, "failed_at": n, ...}`` if the SDP failed.
     """
+    dim, m_star = _check_widths(dim, m_star)
+    trial = check_int(trial, "trial", minimum=0)
+    seed = check_seed(seed)
+    check_budget(
+        "the inputs of the instance",
+        argument="dim",
+        nbytes=4.0 * dim * (dim + 1.0) * dim,  # up to d(d+1)/2 samples in R^d
+        fix="use a smaller dim",
+    )
     low, high = dim - 1, dim * (dim + 1) // 2  # known: not unique at `low`, unique at `high`
     data = make_data(dim, m_star, high, TEACHER, seed=[seed, trial])
     probes: dict[str, bool] = {}
@@ -77,34 +99,60 @@ def instance_threshold(dim: int, m_star: int, trial: int, seed: int) -> dict:
 
     guess, jump = min(max(thresholds.n_critical(dim, m_star), low + 1), high), 1
     try:
-        if guess < high and unique(guess):
-            high = guess
-            while high - jump > low and unique(high - jump):  # gallop down
-                high, jump = high - jump, 2 * jump
-            low = max(low, high - jump)
-        elif guess < high:
-            low = guess
-            while low + jump < high and not unique(low + jump):  # gallop up
-                low, jump = low + jump, 2 * jump
-            high = min(high, low + jump)
-        while high - low > 1:  # bisect
-            middle = (low + high) // 2
-            low, high = (low, middle) if unique(middle) else (middle, high)
+        with caller_names(x="dim"):  # the SDPs' budget: their size grows with dim
+            if guess < high and unique(guess):
+                high = guess
+                while high - jump > low and unique(high - jump):  # gallop down
+                    high, jump = high - jump, 2 * jump
+                low = max(low, high - jump)
+            elif guess < high:
+                low = guess
+                while low + jump < high and not unique(low + jump):  # gallop up
+                    low, jump = low + jump, 2 * jump
+                high = min(high, low + jump)
+            while high - low > 1:  # bisect
+                middle = (low + high) // 2
+                low, high = (low, middle) if unique(middle) else (middle, high)
     except uniqueness.SolverFailure:
         return {"threshold": None, "failed_at": attempt[0], "probes": probes}
     return {"threshold": high, "probes": probes}
 
 
+def _counts(value, name: str) -> np.ndarray:
+    """``value`` as an array of finite numbers (a number or an array of them)."""
+    array = as_array(value, name)
+    if not np.all(np.isfinite(array)):
+        raise InputError(f"{name} must be finite counts, got {value!r}", argument=name)
+    return array
+
+
 def wilson_interval(successes, trials, z: float = Z_95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a binomial proportion ``successes / trials`` (arrays allowed):
-    ``(p + z^2/2m -+ z sqrt(p(1-p)/m + z^2/4m^2)) / (1 + z^2/m)``; ``z = 1.96`` gives 95%."""
-    successes = np.asarray(successes, dtype=float)
-    trials = np.asarray(trials, dtype=float)
-    if np.any(trials <= 0) or np.any(successes < 0) or np.any(successes > trials):
-        raise ValueError("need 0 <= successes <= trials and trials > 0")
+    """Wilson score interval for a binomial proportion ``successes / trials`` (arrays allowed, of
+    shapes that broadcast): ``(p + z^2/2m -+ z sqrt(p(1-p)/m + z^2/4m^2)) / (1 + z^2/m)``;
+    ``z = 1.96`` gives 95%, and ``z`` is at most 38 (a level closer to 1 is not a float)."""
+    successes = _counts(successes, "successes")
+    trials = _counts(trials, "trials")
+    z = check_real(z, "z", positive=True, maximum=38.0)
+    try:
+        np.broadcast_shapes(successes.shape, trials.shape)
+    except ValueError:
+        raise InputError(
+            f"trials must have the shape of successes or one that broadcasts with it, got "
+            f"{trials.shape} and {successes.shape}",
+            argument="trials",
+        ) from None
+    if np.any(trials <= 0):
+        raise InputError(f"trials must be > 0, got {trials.tolist()}", argument="trials")
+    if np.any(successes < 0) or np.any(successes > trials):
+        raise InputError(
+            f"successes must satisfy 0 <= successes <= trials, got {successes.tolist()} and "
+            f"trials {trials.tolist()}",
+            argument="successes",
+        )
     p = successes / trials
     centre = p + z**2 / (2 * trials)
-    half = z * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2))
+    with np.errstate(over="ignore"):  # trials**2 = inf for huge trials: the term is then 0
+        half = z * np.sqrt(p * (1 - p) / trials + z**2 / (4 * trials**2))
     scale = 1 + z**2 / trials
     # the bounds bracket p exactly; clip the rounding (1e-17 above p = 0, say)
     return np.clip((centre - half) / scale, 0, p), np.clip((centre + half) / scale, p, 1)
@@ -115,8 +163,17 @@ def summarise(dim: int, m_star: int, outcomes: list[dict]) -> dict:
     with 95% Wilson intervals, and statistics of the thresholds ``n*``: the 50% point
     ``half_crossing`` (smallest ``n`` with at least half unique), mean, standard deviation ``std``,
     ``relative_spread = std / n_c`` (the width of the crossover in units of ``n_c``) and
-    quartiles."""
-    found = np.array([o["threshold"] for o in outcomes if o["threshold"] is not None])
+    quartiles. ``outcomes`` are those of :func:`instance_threshold`."""
+    dim, m_star = _check_widths(dim, m_star)
+    what = "results of instance_threshold()"
+    outcomes = check_dicts(outcomes, "outcomes", ("threshold", "probes"), what)
+    found = np.array(
+        [
+            check_int(o["threshold"], f"outcomes[{i}]['threshold']", maximum=dim * (dim + 1) // 2)
+            for i, o in enumerate(outcomes)
+            if o["threshold"] is not None
+        ]
+    )
     n_c = thresholds.n_critical(dim, m_star)
     if found.size == 0:
         return {
@@ -126,7 +183,14 @@ def summarise(dim: int, m_star: int, outcomes: list[dict]) -> dict:
             "n_failed": len(outcomes),
             "thresholds": [],
         }
-    n_values = np.arange(dim - 1, max(found.max(), n_c) + 2)
+    top = max(int(found.max()), n_c) + 1
+    check_budget(
+        "the fraction unique at every n",
+        argument="dim",
+        nbytes=48.0 * min(top - dim + 2, 2**63),  # capped: a float holds it
+        fix="use a smaller dim",
+    )
+    n_values = np.arange(dim - 1, top + 1)
     unique = np.array([(found <= n).sum() for n in n_values])
     low, high = wilson_interval(unique, found.size)
     std = float(found.std(ddof=1)) if found.size > 1 else 0.0
@@ -191,6 +255,11 @@ def claims(rows: list[dict]) -> dict:
     * ``sharpens_with_d``: for ``m* = 1``, the standard deviation of ``n* / n_c`` is smaller at
       the largest ``d`` than at the smallest.
     """
+    what = "rows of a sarao-uniqueness result (summarise())"
+    rows = check_dicts(rows, "rows", ("d", "m_star", "n_critical", "thresholds"), what)
+    for i, row in enumerate(rows):
+        if row["thresholds"]:
+            check_dict(row, f"rows[{i}]", ("half_crossing", "relative_spread"), what)
     decided = [r for r in rows if r["thresholds"]]
     single = sorted((r for r in decided if r["m_star"] == 1), key=lambda r: r["d"])
     return {
@@ -211,6 +280,7 @@ def plot(result: dict):
     ``std(n*) / n_c``, against ``d`` (it shrinks as ``d`` grows)."""
     import matplotlib.pyplot as plt
 
+    check_result(result, FIGURE_ID, ("rows",))
     style.use()
     rows = [r for r in result["rows"] if r["thresholds"]]
     fig, axes = plt.subplots(1, 3, figsize=(14, 4.2), gridspec_kw={"width_ratios": [3, 3, 2]})

@@ -18,19 +18,55 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import os
+import types
 from pathlib import Path
+
+from qlcore.infra.checks import InputError, check_bool
 
 PACKAGE = "qlcore"
 PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
+def _check_module_name(name) -> str:
+    """``name`` if it is a dotted module name (a string)."""
+    if not isinstance(name, str):
+        raise InputError(
+            f"name must be a dotted module name such as 'qlcore.cones.counts', got {name!r}",
+            argument="name",
+        )
+    return name
+
+
+def _check_path(value, name: str) -> Path:
+    """``value`` as a :class:`~pathlib.Path` if it is a path (a string or path-like)."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise InputError(
+            f"{name} must be a path (str or pathlib.Path), got {value!r}", argument=name
+        )
+    return Path(value)
+
+
+def _parse(source) -> ast.Module:
+    """The syntax tree of ``source``, Python code as a string."""
+    if not isinstance(source, str):
+        raise InputError(
+            f"source must be Python code as a str, got {type(source).__name__}", argument="source"
+        )
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError) as error:
+        raise InputError(f"source is not valid Python: {error}", argument="source") from None
+
+
 def module_file(name: str, package_dir: Path = PACKAGE_DIR) -> Path | None:
     """The source file of the ``qlcore`` module ``name`` under ``package_dir``, or ``None`` when
     ``name`` is not a module there (for instance a function imported by name)."""
-    parts = name.split(".")
+    parts = _check_module_name(name).split(".")
+    package_dir = _check_path(package_dir, "package_dir")
     if parts[0] != PACKAGE:
         return None
-    base = Path(package_dir).joinpath(*parts[1:])
+    base = package_dir.joinpath(*parts[1:])
     if parts[1:] and base.with_suffix(".py").is_file():
         return base.with_suffix(".py")
     if (base / "__init__.py").is_file():
@@ -42,8 +78,11 @@ def imported_names(source: str, name: str, is_package: bool = False) -> set[str]
     """Every dotted name that ``source`` (the code of module ``name``) imports: for
     ``from P import x`` both ``P`` and ``P.x`` (``x`` may be a submodule), relative imports made
     absolute."""
+    tree = _parse(source)
+    name = _check_module_name(name)
+    is_package = check_bool(is_package, "is_package")
     names = set()
-    for node in ast.walk(ast.parse(source)):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -66,11 +105,18 @@ def module_closure(
 
     ``path`` is the source of ``name`` when it lies outside ``package_dir`` (a module of the
     tests, say); by default it is looked up under ``package_dir``."""
-    path = Path(path) if path is not None else module_file(name, package_dir)
+    name = _check_module_name(name)
+    if path is not None:
+        path = _check_path(path, "path")
+        if not path.is_file():
+            raise InputError(f"path {str(path)!r} is not a file", argument="path")
+    else:
+        path = module_file(name, package_dir)
     if path is None or not path.is_file():
-        raise ValueError(
-            f"module {name!r} has no source file under {package_dir}; pass path= "
-            "for a module outside qlcore"
+        raise InputError(
+            f"name {name!r}: no source file under package_dir {str(package_dir)!r}; pass path= "
+            "for a module outside qlcore",
+            argument="name",
         )
     closure = {}
     todo = [(name, path)]
@@ -94,7 +140,7 @@ def module_closure(
 def code_fingerprint(source: str) -> str:
     """The syntax tree of ``source`` without its docstrings, as text: equal for two sources that
     differ only in comments, docstrings or layout."""
-    tree = ast.parse(source)
+    tree = _parse(source)
     for node in ast.walk(tree):
         body = getattr(node, "body", None)
         if (
@@ -120,10 +166,13 @@ def closure_hash(name: str, path: Path | None = None, package_dir: Path = PACKAG
 
 def module_hash(module) -> str:
     """:func:`closure_hash` of an imported module object (inside or outside ``qlcore``)."""
+    if not isinstance(module, types.ModuleType):
+        raise InputError(f"module must be a module object, got {module!r}", argument="module")
     source = getattr(module, "__file__", None)
     if source is None:
-        raise ValueError(
+        raise InputError(
             f"module {module.__name__} has no source file to hash, so its results "
-            "cannot be cached; define the function in a .py module"
+            "cannot be cached; define the function in a .py module",
+            argument="module",
         )
     return closure_hash(module.__name__, Path(source).resolve())
