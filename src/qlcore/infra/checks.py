@@ -94,8 +94,8 @@ def check_entries(array: np.ndarray, name: str) -> np.ndarray:
     if array.size and np.abs(array).max() > MAX_ENTRY:
         raise _fail(
             name,
-            f"has entries larger than {MAX_ENTRY:g} in size, which overflow the quartic losses; "
-            "rescale the data",
+            f"has entries larger than {MAX_ENTRY:g} in size; rescale it (qlcore rejects such "
+            "values everywhere: the networks' losses are quartic in the data and overflow)",
         )
     return array
 

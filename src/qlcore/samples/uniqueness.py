@@ -260,6 +260,14 @@ def teacher_certificate(x, teacher_matrix) -> TeacherCertificate:
     """
     x = as_matrix(x, "x")
     teacher_matrix = _psd_teacher(teacher_matrix, x.shape[1])
+    n, dim = x.shape
+    check_budget(
+        "the certificate (multipliers n x n, blocks n x d x d)",
+        argument="x",
+        nbytes=8.0 * 3 * (n * n + n * dim * dim),
+        flops=10.0 * n * dim**4 + 2.0 * n**3,
+        fix="use fewer inputs or dimensions",
+    )
     u = x / np.linalg.norm(x, axis=1, keepdims=True) if np.all(np.any(x, axis=1)) else None
     if u is None:
         raise InputError("x has an all-zero row; it measures nothing, remove it")
