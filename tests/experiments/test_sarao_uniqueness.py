@@ -74,22 +74,46 @@ def test_quick_run_curves_rise_from_zero_to_one_around_n_c(quick):
     assert quick["claims"] == {key: True for key in quick["claims"]}
 
 
-def test_claims_can_fail():
-    row = {
-        "d": 10,
-        "m_star": 1,
-        "n_critical": 19,
-        "thresholds": [12, 30],
-        "half_crossing": 30,
-        "relative_spread": 0.5,
+def row_from_thresholds(dim, m_star, found):
+    """A summarise() row from instance thresholds (no SDP)."""
+    outcomes = [{"threshold": t, "probes": {}} for t in found]
+    return sarao_uniqueness.summarise(dim, m_star, outcomes)
+
+
+def test_claims_hold_and_can_fail():
+    # d = 5, m* = 1 (n_c = 9): 100 instances, all thresholds at 8, 9 or 10: crossover at n_c
+    at_n_c = row_from_thresholds(5, 1, [8] * 30 + [9] * 40 + [10] * 30)
+    # d = 20, m* = 2 (n_c = 57): 40 instances, all above n_c: the drift
+    drifted = row_from_thresholds(20, 2, [62] * 20 + [66] * 20)
+    assert sarao_uniqueness.claims([at_n_c, drifted]) == {
+        "crossover_at_n_c_for_small_d": True,
+        "below_half_at_n_c_for_d_ge_20": True,
     }
-    narrow = dict(row, d=5, n_critical=9, thresholds=[9], half_crossing=9, relative_spread=0.1)
-    claims = sarao_uniqueness.claims([narrow, row])
-    assert claims == {
-        "thresholds_in_known_range": True,
-        "half_crossing_near_n_c": False,
-        "sharpens_with_d": False,
-    }
+    late = row_from_thresholds(5, 1, [12] * 100)  # the 50% point 3 samples above n_c
+    early = row_from_thresholds(5, 1, [6] * 100)  # 3 samples below
+    on_time = row_from_thresholds(20, 2, [55] * 20 + [57] * 20)  # all unique at n_c
+    for rows in ([late, drifted], [early, drifted], [at_n_c, on_time], [at_n_c], [drifted]):
+        assert not all(sarao_uniqueness.claims(rows).values())
+    # too few instances to decide: the Wilson interval at n_c - 2 reaches 1/2
+    assert not sarao_uniqueness.claims([row_from_thresholds(5, 1, [8, 9, 10]), drifted])[
+        "crossover_at_n_c_for_small_d"
+    ]
+
+
+def test_spread_trend_needs_a_resolved_decrease():
+    rng = np.random.default_rng(0)
+    wide = row_from_thresholds(10, 1, list(19 + np.round(3 * rng.standard_normal(400)).astype(int)))
+    narrow = row_from_thresholds(
+        30, 1, list(59 + np.round(3 * rng.standard_normal(400)).astype(int))
+    )
+    assert sarao_uniqueness.spread_trend([wide, narrow]) == {1: True}  # std/n_c: 0.16 -> 0.05
+    widening = row_from_thresholds(
+        30, 1, list(59 + np.round(9 * rng.standard_normal(400)).astype(int))
+    )
+    assert sarao_uniqueness.spread_trend([wide, widening]) == {1: False}  # 0.16 -> 0.15
+    few = row_from_thresholds(30, 1, [54, 64])  # std/n_c 0.12 < 0.16, but from two instances
+    assert sarao_uniqueness.spread_trend([wide, few]) == {1: False}
+    assert sarao_uniqueness.spread_trend([wide]) == {}
 
 
 def test_plot(quick):

@@ -38,6 +38,8 @@ def test_exact_relation_between_eq_13_and_eq_14(d):
     for m_star in range(d + 1):
         rho = Fraction(m_star, d)
         assert n_critical(d, m_star) == alpha_critical(rho) * d**2 + (1 - rho / 2) * d
+        # so the finite-d counting values lie above the limit curve, by (1 - rho/2) / d
+        assert Fraction(n_critical(d, m_star), d**2) > alpha_critical(rho)
 
 
 @pytest.mark.parametrize(

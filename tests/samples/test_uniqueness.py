@@ -161,3 +161,21 @@ def test_zero_rows_and_bad_teachers_are_rejected():
         teacher_is_unique(x, np.triu(np.ones((3, 3))))
     with pytest.raises(ValueError, match="square matrix"):
         teacher_is_unique(x, np.eye(4)[:3])
+
+
+def test_witness_above_n_c_at_d_20_fits_every_measurement_and_is_not_the_teacher():
+    """The chapter's disagreement with eq. 13 at d >= 20 rests on witnesses: at d = 20, m* = 1,
+    n = 40 > n_c = 39 (below the measured 50% point, 42) this instance is not unique. The witness
+    is checked here in float64, independently of the solver: PSD, the same labels, not A*."""
+    data = make_data(20, 1, 40, seed=2)
+    assert data.x.shape == (40, 20) and n_critical(20, 1) == 39
+    witness = teacher_certificate(data.x, data.teacher_matrix).witness
+    assert witness is not None and witness.dtype == np.float64
+    gap = witness - data.teacher_matrix
+    labels = np.einsum("ni,ij,nj->n", data.x, data.teacher_matrix, data.x)
+    # a sum of d^2 = 400 products of size |x|^2 |A|: rounding ~ 400 * 1e-16 of the largest label
+    residual = np.einsum("ni,ij,nj->n", data.x, gap, data.x)
+    assert np.max(np.abs(residual)) <= 1e-11 * np.max(np.abs(labels))
+    assert np.linalg.eigvalsh(witness)[0] >= -1e-12 * np.linalg.norm(witness)
+    assert np.linalg.norm(gap) >= 1e-2 * np.linalg.norm(data.teacher_matrix)  # far from A*
+    assert not teacher_is_unique(data.x, data.teacher_matrix).unique
