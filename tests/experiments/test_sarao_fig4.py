@@ -40,7 +40,6 @@ def test_flat_stretch_below_threshold_and_none_above_agreeing_with_the_sdp(resul
 def test_claims_hold_at_quick_scale(result):
     assert result["claims"] == {key: True for key in result["claims"]}
     assert set(result["claims"]) == {
-        "ends_fixed_and_psd",
         "flat_when_n_le_d",
         "sharp_when_injective",
         "flat_stretch_shrinks_with_n",
@@ -50,14 +49,18 @@ def test_claims_hold_at_quick_scale(result):
 
 def test_claims_can_fail():
     """A string with a flat stretch at large n breaks two claims (the checks are not vacuous)."""
-    flat = {"stretch": 1.0, "ends_fixed": True, "min_eigenvalue": 0.0, "loss_correlation": 0.5}
-    sharp = {"stretch": 0.0, "ends_fixed": True, "min_eigenvalue": 0.0, "loss_correlation": 0.9}
+    flat = {"stretch": 1.0, "loss_correlation": 0.5}
+    sharp = {"stretch": 0.0, "loss_correlation": 0.9}
     cells = [{"d": 3, "n": 3, "instances": [flat]}, {"d": 3, "n": 9, "instances": [flat]}]
     claims = sarao_fig4.claims(cells)
     assert not claims["sharp_when_injective"] and not claims["flat_stretch_shrinks_with_n"]
     assert claims["flat_when_n_le_d"]
     cells[1]["instances"] = [sharp]
     assert all(sarao_fig4.claims(cells).values())
+    cells[1]["instances"] = [dict(sharp, loss_correlation=0.4)]  # losses no better aligned
+    assert not sarao_fig4.claims(cells)["losses_align_with_n"]
+    cells[0]["instances"] = [dict(flat, stretch=0.0)]  # no flat stretch although n <= d
+    assert not sarao_fig4.claims(cells)["flat_when_n_le_d"]
 
 
 def test_plot_has_a_loss_and_a_curvature_panel_per_n(result):

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from qlcore.experiments import check_result, check_scale
-from qlcore.experiments.sarao_recovery import FIT_RATIOS, THRESHOLD
+from qlcore.experiments import check_dicts, check_result, check_scale
+from qlcore.experiments.sarao_recovery import FIT_RATIOS, RECOVERED_LEVEL, THRESHOLD
 from qlcore.infra.checks import InputError, as_vector, check_int
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.samples import recovery, thresholds
@@ -147,6 +147,33 @@ def run(scale: str, seed: int = 0, device: str = "cpu", progress: bool | None = 
             "rho": rho.tolist(),
             "alpha_c": [thresholds.alpha_critical(float(r)) for r in rho],
         },
+    }
+
+
+def informative(curve: dict) -> bool:
+    """Does the extrapolation of ``curve`` say something about ``alpha_c``? ``False`` when there
+    is no fit, when the profile-likelihood interval is unbounded below, or when the 95%
+    Student-t interval is wider than the quantity it brackets, the counting value
+    ``n_c / d^2``."""
+    (curve,) = check_dicts([curve], "curve", ("extrapolation", "counting_alpha_c"), "a curve")
+    fit = curve["extrapolation"]["fit"]
+    if fit is None or fit["alpha_c_profile_interval"][0] is None:
+        return False
+    low, high = fit["alpha_c_interval"]
+    return high - low < curve["counting_alpha_c"]
+
+
+def claims(curves: list[dict]) -> dict:
+    """Scale-independent verdict (boolean) for the chapter's claim cell:
+
+    * ``most_recover_at_top``: for every ``(d, m*)``, at the top of the fit window
+      (``n = 2.2 n_c``) at least :data:`~qlcore.experiments.sarao_recovery.RECOVERED_LEVEL` of the
+      runs recover the teacher (the level is ours: it pins an observation).
+    """
+    curves = check_dicts(curves, "curves", ("recovered_fraction",), "curves of a sarao-fig1 result")
+    return {
+        "most_recover_at_top": bool(curves)
+        and all(c["recovered_fraction"][-1] >= RECOVERED_LEVEL for c in curves)
     }
 
 
