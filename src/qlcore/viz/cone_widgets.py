@@ -17,10 +17,29 @@ from qlcore.viz import style
 from qlcore.viz.widgets import frame_slider, png_frame
 
 RAY_COLOURS = {"extremal": "#c0392b", "interior": "#7f8c8d"}
+# Frames are shown at their natural size (72 dpi: a point is a pixel) in a text column of about
+# 780 px at 1400 px width, and scroll sideways below MIN_FRAME_WIDTH on a phone; their text is
+# then as large as the book's body text (about 16 px).
+FRAME_WIDTH_INCHES = 10.5
+FRAME_TEXT_SIZE = 16
+FRAME_TEXT = {
+    key: FRAME_TEXT_SIZE
+    for key in (
+        "font.size",
+        "axes.titlesize",
+        "axes.labelsize",
+        "xtick.labelsize",
+        "ytick.labelsize",
+        "legend.fontsize",
+    )
+}
 # Drawing one frame takes about 0.2 s and its PNG about 50 kB; counted as operations at the
 # work limit's 1 GFLOP/s and as bytes, for the budget of the explorers.
 FRAME_WORK = 2e8
 FRAME_BYTES = 5e4
+# The ball around the cone fills the 3-D axes at this zoom (at matplotlib's default, 1, the
+# cube around the ball, whose projection is up to sqrt(3) times wider, fits the axes).
+CONE_ZOOM = 1.7
 # A face-fraction figure has a bar per face dimension k; beyond this many it is unreadable.
 MAX_BARS = 200
 
@@ -35,11 +54,15 @@ def _check_frames(count: float, argument: str) -> None:
     )
 
 
-def cone_figure(vectors, *, azimuth: float = 30.0, elevation: float = 20.0, ax=None):
+def cone_figure(vectors, *, azimuth: float = 30.0, elevation: float = 50.0, ax=None):
     """A proper cone in ``R^3``: every generator as a segment from the origin to the
     cross-section ``<y, z> = 1`` (``y`` from :func:`qlcore.cones.geometry.central_axis`), the
-    extremal rays in red, the others grey, and the cone's surface shaded."""
+    extremal rays in red, the others grey, and the cone's surface shaded. Without ``ax``, a
+    frame-sized figure: the cone fills the left part and the legend (text of
+    :data:`FRAME_TEXT_SIZE` points) sits to its right, off the drawing."""
+    import matplotlib as mpl
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
     from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
     azimuth = check_real(azimuth, "azimuth")
@@ -69,8 +92,14 @@ def cone_figure(vectors, *, azimuth: float = 30.0, elevation: float = 20.0, ax=N
     angles = np.arctan2(*(tips[extremal] @ basis.T).T[::-1])
     ring = tips[extremal[np.argsort(angles)]]
     if ax is None:
-        fig = plt.figure(figsize=(4.2, 4.2))
-        ax = fig.add_subplot(projection="3d")
+        with mpl.rc_context(FRAME_TEXT):
+            fig = plt.figure(figsize=(FRAME_WIDTH_INCHES, 0.5 * FRAME_WIDTH_INCHES))
+            ax = fig.add_axes((0.0, 0.0, 0.6, 1.0), projection="3d")
+            # an invisible rectangle over the whole figure, so that a tight crop keeps every
+            # frame of a rotation the same size
+            fig.add_artist(
+                Rectangle((0, 0), 1, 1, transform=fig.transFigure, fill=False, edgecolor="none")
+            )
     faces = [[np.zeros(3), ring[i], ring[(i + 1) % len(ring)]] for i in range(len(ring))]
     ax.add_collection3d(
         Poly3DCollection(
@@ -84,18 +113,28 @@ def cone_figure(vectors, *, azimuth: float = 30.0, elevation: float = 20.0, ax=N
             ax.plot(
                 *np.column_stack([np.zeros(3), tip]),
                 color=RAY_COLOURS[kind],
-                linewidth=2 if kind == "extremal" else 1,
+                linewidth=3 if kind == "extremal" else 1.5,
             )
         ax.scatter(
-            *tips[indices].T, color=RAY_COLOURS[kind], s=14, label=f"{kind} ({len(indices)})"
+            *tips[indices].T, color=RAY_COLOURS[kind], s=60, label=f"{kind} ({len(indices)})"
         )
+    # a cube around the smallest ball centred on the drawing's box that holds it: the drawing
+    # keeps its size and stays inside the axes from every viewing angle
     corners = np.vstack([tips, np.zeros(3)])
-    low, high = corners.min(axis=0), corners.max(axis=0)
-    ax.set(xlim=(low[0], high[0]), ylim=(low[1], high[1]), zlim=(low[2], high[2]))
-    ax.set_box_aspect(high - low + 1e-9)
+    centre = (corners.min(axis=0) + corners.max(axis=0)) / 2
+    radius = np.linalg.norm(corners - centre, axis=1).max()
+    ax.set(**{f"{c}lim": (m - radius, m + radius) for c, m in zip("xyz", centre)})
+    ax.set_box_aspect((1, 1, 1), zoom=CONE_ZOOM)
     ax.view_init(elev=elevation, azim=azimuth)
     ax.set_axis_off()
-    ax.legend(fontsize=7, loc="upper left")
+    ax.legend(
+        title="rays",
+        fontsize=FRAME_TEXT_SIZE,
+        title_fontsize=FRAME_TEXT_SIZE,
+        loc="center left",
+        bbox_to_anchor=(1.0, 0.5),
+        frameon=False,
+    )
     return ax.figure
 
 
@@ -122,7 +161,9 @@ def rotating_cone(vectors, *, n_views: int = 24) -> widgets.VBox:
 def face_fraction_figure(n_vectors: int, dim: int):
     """Bars: the exact ``E[F_k | proper] / binom(N, k)``, the fraction of ``k``-subsets that
     span faces, for ``k = 1..min(N, d) - 1``, with the large-``d`` limit ``min(1, (2/α)^k)`` and
-    Wendel's ``P(proper)`` in the title. At most :data:`MAX_BARS` bars (``min(N, d) - 1``)."""
+    Wendel's ``P(proper)`` in the title. At most :data:`MAX_BARS` bars (``min(N, d) - 1``).
+    Frame-sized, text of :data:`FRAME_TEXT_SIZE` points, the legend beside the axes."""
+    import matplotlib as mpl
     import matplotlib.pyplot as plt
 
     n_vectors = check_positive_int(n_vectors, "n_vectors")
@@ -136,19 +177,20 @@ def face_fraction_figure(n_vectors: int, dim: int):
     ks = np.arange(1, min(n_vectors, dim))
     fractions = [float(counts.expected_faces(n_vectors, dim, k) / comb(n_vectors, k)) for k in ks]
     limits = [float(counts.face_fraction_limit(n_vectors / dim, k)) for k in ks]
-    fig, ax = plt.subplots(figsize=(5.2, 3.0))
-    ax.bar(ks, fractions, color="#2471a3", label="exact, this (N, d)")
-    ax.plot(ks, limits, "o", color="0.2", label="limit min(1, (2/α)^k)")
-    ax.set(
-        ylim=(0, 1.05),
-        xticks=ks,
-        xlabel="face dimension k",
-        ylabel="E[F_k | proper] / C(N, k)",
-        title=f"N = {n_vectors}, d = {dim}: P(proper) = "
-        f"{float(counts.wendel_probability(n_vectors, dim)):.3f}",
-    )
-    ax.legend(fontsize=7, loc="upper right")
-    fig.tight_layout()
+    with mpl.rc_context(FRAME_TEXT):
+        fig, ax = plt.subplots(figsize=(FRAME_WIDTH_INCHES, 0.45 * FRAME_WIDTH_INCHES))
+        ax.bar(ks, fractions, color="#2471a3", label="exact,\nthis (N, d)")
+        ax.plot(ks, limits, "o", ms=9, color="0.2", label="limit\nmin(1, (2/α)^k)")
+        ax.set(
+            ylim=(0, 1.05),
+            xticks=ks,
+            xlabel="face dimension k",
+            ylabel="E[F_k | proper] / C(N, k)",
+            title=f"N = {n_vectors}, d = {dim}: P(proper) = "
+            f"{float(counts.wendel_probability(n_vectors, dim)):.3f}",
+        )
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=False)
+        fig.tight_layout()
     return fig
 
 
