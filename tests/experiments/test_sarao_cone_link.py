@@ -1,6 +1,8 @@
 """The sarao-cone-link figure: rank-one teachers, SDP verdicts and cone rays, end to end
 through the CLI on a Dask scheduler (qlcore.infra.sweep)."""
 
+import copy
+
 import pytest
 from distributed import LocalCluster
 
@@ -46,3 +48,32 @@ def test_an_instance_is_a_function_of_its_seed():
     first = sarao_cone_link.instance(4, 9, seed=3)
     assert first == sarao_cone_link.instance(4, 9, seed=3)
     assert set(first) == {"sdp_unique", "extremal_rays"} and 1 <= first["extremal_rays"] <= 9
+
+
+def test_claims_hold_on_the_quick_run_and_each_can_fail(cli_result):
+    result, _, _ = cli_result
+    assert sarao_cone_link.claims(result) == dict.fromkeys(
+        ("cone_implies_sdp", "sdp_unique_from_3d", "more_rays_than_cover_efron"), True
+    )
+    rows = result["rows"]
+    for key, change in (
+        ("cone_implies_sdp", {"cone_unique_sdp_not": 1}),
+        ("sdp_unique_from_3d", {"p_sdp_unique": 11 / 12}),
+        ("more_rays_than_cover_efron", {"mean_ray_fraction": rows[-1]["cover_efron_ray_fraction"]}),
+    ):
+        broken = copy.deepcopy(result)
+        broken["rows"][-1].update(change)
+        assert not sarao_cone_link.claims(broken)[key]
+
+
+def test_converse_failures_locate_the_missed_instances(cli_result):
+    result, _, _ = cli_result
+    missed = sarao_cone_link.converse_failures(result)
+    rows = [r for r in result["rows"] if r["sdp_unique_cone_not"]]
+    assert missed["count"] == sum(r["sdp_unique_cone_not"] for r in rows)
+    if rows:
+        assert missed["min_ratio"] == min(r["n"] / r["d"] for r in rows)
+    none = copy.deepcopy(result)
+    for r in none["rows"]:
+        r["sdp_unique_cone_not"] = 0
+    assert sarao_cone_link.converse_failures(none)["min_ratio"] is None

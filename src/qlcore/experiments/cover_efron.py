@@ -20,7 +20,16 @@ from qlcore.experiments import (
     check_result,
     check_scale,
 )
-from qlcore.infra.checks import InputError, as_vector, check_budget, check_int, check_real
+from qlcore.infra import stats
+from qlcore.infra.checks import (
+    InputError,
+    as_vector,
+    check_budget,
+    check_int,
+    check_positive_int,
+    check_real,
+    check_seed,
+)
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.viz import style
 
@@ -232,6 +241,51 @@ def all_within(result: dict, n_se: float = 3.0) -> bool:
     """Do all :func:`z_scores` lie within ``n_se`` standard errors?"""
     n_se = check_real(n_se, "n_se", minimum=0.0)
     return bool(np.all(np.abs([score["z"] for score in z_scores(result)]) <= n_se))
+
+
+def claims(result: dict, level: float = 0.01) -> dict[str, bool]:
+    """The chapter's verdicts on all :func:`z_scores` together
+    (:func:`qlcore.infra.stats.z_score_summary` at family-wise ``level``): if every formula is
+    exact, ``sum z^2`` is close to chi-square with ``m`` degrees of freedom (``"chi2"``: its
+    p-value exceeds ``level``) and the largest ``|z|`` stays below the Bonferroni bound
+    ``Phi^-1(1 - level / (2m))`` (``"max_below_bonferroni"``), each with probability at least
+    ``1 - level``."""
+    summary = stats.z_score_summary([score["z"] for score in z_scores(result)], level=level)
+    return {
+        "chi2": summary["chi2_p_value"] > level,
+        "max_below_bonferroni": summary["max_abs_z"] < summary["bonferroni_bound"],
+    }
+
+
+def redraw_worst(result: dict, seed: int, factor: int = 10) -> dict:
+    """The :func:`z_scores` entry of largest ``|z|``, sampled again with ``factor`` times its
+    draws and a fresh ``seed``: its ``quantity``, ``n_vectors``, ``dim``, ``draws`` and the new
+    standard score ``z`` (for ``P(proper)`` under the exact binomial law, for ``E[F_k]`` with the
+    sample standard error). A real disagreement keeps ``|z|`` large (it grows like
+    ``sqrt(factor)``); a chance one gives a standard normal ``z``."""
+    seed = check_seed(seed)
+    factor = check_positive_int(factor, "factor")
+    worst = max(z_scores(result), key=lambda score: abs(score["z"]))
+    n, d = worst["n_vectors"], worst["dim"]
+    settings = result["settings"]
+    draws = factor * (settings["face_draws"] if d == settings["face_dim"] else settings["draws"])
+    k = int(worst["quantity"][4]) if worst["quantity"].startswith("E[F_") else 0
+    again = estimate_faces(n, d, k, n_draws=draws, seed=seed)
+    if k:
+        exact = float(counts.expected_faces(n, d, k))
+        z = _score(again.mean_faces[k - 1], exact, again.faces_se[k - 1])
+    else:
+        exact = float(counts.wendel_probability(n, d))
+        z = _score(again.proper_fraction, exact, np.sqrt(exact * (1 - exact) / draws))
+    return {"quantity": worst["quantity"], "n_vectors": n, "dim": d, "draws": draws, "z": z}
+
+
+def redraw_claim(redrawn: dict, n_se: float = 3.0) -> bool:
+    """Does the point drawn again (:func:`redraw_worst`) lie within ``n_se`` standard errors of
+    the exact value? For a standard normal score this fails by chance with probability
+    ``2 Phi(-n_se)`` (0.27% at 3)."""
+    n_se = check_real(n_se, "n_se", minimum=0.0)
+    return redrawn["z"] is not None and abs(redrawn["z"]) <= n_se
 
 
 def plot(result: dict):

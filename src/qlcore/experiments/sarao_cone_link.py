@@ -19,10 +19,11 @@ proportional to its size), so ``E[F_1]`` is compared with the formula, not assum
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
 from qlcore.cones import counts, geometry
 from qlcore.experiments import check_instance, check_result, check_scale
-from qlcore.infra.checks import check_int, check_seed
+from qlcore.infra.checks import InputError, check_int, check_real, check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.samples import thresholds, uniqueness
 from qlcore.viz import style
@@ -102,6 +103,53 @@ def run(scale: str, seed: int = 0, device: str = "cpu", progress: bool | None = 
             }
         )
     return {"figure": FIGURE_ID, "scale": scale, "seed": seed, "settings": settings, "rows": rows}
+
+
+def claims(result: dict, level: float = 0.01) -> dict[str, bool]:
+    """The chapter's verdicts on the rows of :func:`run`, observations on the instances drawn:
+
+    * ``"cone_implies_sdp"``: no instance had ``F_1 < n`` (a non-extremal ray of the teacher's
+      cone) while the SDP found a competitor;
+    * ``"sdp_unique_from_3d"``: at every ``n >= 3d`` the SDP found the teacher unique in every
+      instance;
+    * ``"more_rays_than_cover_efron"``: at every ``n > d`` the mean fraction of extremal rays
+      exceeds Cover-Efron's ``E[F_1 | proper] / n`` by more than ``z`` standard errors, ``z`` the
+      one-sided Bonferroni bound ``Phi^-1(1 - level / m)`` over the ``m`` rows with ``n > d``
+      (a standard error of 0, every instance with the same fraction, counts as infinitely many).
+    """
+    check_result(result, FIGURE_ID, ("rows",))
+    level = check_real(level, "level")
+    if not 0 < level < 1:
+        raise InputError(f"level must be between 0 and 1, got {level}", argument="level")
+    rows = result["rows"]
+    above = [r for r in rows if r["n"] > r["d"]]
+    bound = stats.norm.isf(level / max(len(above), 1))
+    return {
+        "cone_implies_sdp": all(r["cone_unique_sdp_not"] == 0 for r in rows),
+        "sdp_unique_from_3d": all(r["p_sdp_unique"] == 1 for r in rows if r["n"] >= 3 * r["d"]),
+        "more_rays_than_cover_efron": all(
+            r["mean_ray_fraction"] - r["cover_efron_ray_fraction"]
+            > bound * r["mean_ray_fraction_se"]
+            for r in above
+        ),
+    }
+
+
+def converse_failures(result: dict) -> dict:
+    """Where the cone criterion misses uniqueness: the range of ``n / d`` over the rows with an
+    instance that the SDP finds unique while every ray of the teacher's cone is extremal
+    (``min_ratio``, ``max_ratio``, ``None`` if there is none), their number ``count`` and the
+    number of ``instances`` in all rows."""
+    check_result(result, FIGURE_ID, ("rows",))
+    rows = result["rows"]
+    missed = [r for r in rows if r["sdp_unique_cone_not"] > 0]
+    ratios = [r["n"] / r["d"] for r in missed]
+    return {
+        "min_ratio": min(ratios) if ratios else None,
+        "max_ratio": max(ratios) if ratios else None,
+        "count": sum(r["sdp_unique_cone_not"] for r in rows),
+        "instances": sum(r["trials"] for r in rows),
+    }
 
 
 def plot(result: dict):
