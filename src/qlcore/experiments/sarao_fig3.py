@@ -122,8 +122,38 @@ def run(
     }
 
 
+def claims(result: dict) -> dict[str, bool]:
+    """Verdicts for the chapter's claim cell (``E_n``, ``E`` at the last recorded time):
+
+    * ``training_decreases``: ``E_n`` decreases at every recorded time of every run (gradient
+      descent with a step below ``2 / L`` decreases the loss it descends);
+    * ``fits_data_not_teacher``: for ``n <= 1.5 d`` (well below ``n_c = 2d - 1``) every run has
+      ``E_n < 1e-3 E`` and ``E > 1e-2``;
+    * ``learns_above``: at the largest ``n`` the median ``E`` is below ``1e-2`` times that at the
+      smallest ``n``.
+
+    The thresholds ``1e-3`` and ``1e-2`` are orders of magnitude that separate "tends to zero"
+    from "stays of order one" at the run's horizon; they are not error estimates.
+    """
+    check_result(result, FIGURE_ID, ("settings", "training_loss", "population_loss"))
+    samples = np.asarray(result["settings"]["samples"])
+    train = np.asarray(result["training_loss"], dtype=float)
+    population = np.asarray(result["population_loss"], dtype=float)
+    few = samples <= 1.5 * result["settings"]["dim"]
+    end_train, end_population = train[few][..., -1], population[few][..., -1]
+    return {
+        "training_decreases": bool(np.all(np.diff(train, axis=-1) <= 0)),
+        "fits_data_not_teacher": bool(few.any())
+        and bool(np.all(end_train < 1e-3 * end_population) and np.all(end_population > 1e-2)),
+        "learns_above": bool(
+            np.median(population[-1, :, -1]) < 1e-2 * np.median(population[0, :, -1])
+        ),
+    }
+
+
 def plot(result: dict):
-    """Left: training loss ``E_n``; right: population loss ``E``; median over data sets per
+    """Left: ``E_n``, twice the training loss; right: ``E``, twice the population loss (the
+    book's normalisation, eq. 6); median over data sets per
     ``n`` (colour), dashed the population flow (8), dotted our reading of (27)."""
     import matplotlib.pyplot as plt
 
@@ -147,7 +177,9 @@ def plot(result: dict):
     colors = plt.cm.coolwarm(np.linspace(0, 1, len(samples)))
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
     for ax, key, title in zip(
-        axes, ("training_loss", "population_loss"), ("training loss $E_n$", "population loss $E$")
+        axes,
+        ("training_loss", "population_loss"),
+        ("$E_n$ = 2 × training loss", "$E$ = 2 × population loss"),
     ):
         for color, n, losses in zip(colors, samples, result[key]):
             median = np.median(np.asarray(losses), axis=0)
