@@ -28,6 +28,12 @@ SPECTRA = ("Gaussian teacher", "flat, λ* = 2", "spread, λ* from 3 to 0.03")
 TIMES = np.r_[0.0, np.geomspace(1e-3, 1e4, 120)]
 # A frame draws one line per eigenvalue; beyond this many it is unreadable (and slow).
 MAX_DIM = 200
+# Frames are drawn at 72 dpi (png_frame), so a point is a CSS pixel: FRAME_FONT points match the
+# book's body text (16 px). A FRAME_SIZE frame is narrower than png_frame's MIN_FRAME_WIDTH
+# (640 px), so it is shown at its natural size both in the text column of a wide window and,
+# scrolling sideways, on a phone: its text never shrinks below the body text.
+FRAME_FONT = 16
+FRAME_SIZE = (8.8, 4.0)
 # Drawing one frame takes about a second: counted as operations at the work limit's 1 GFLOP/s.
 FRAME_WORK = 1e9
 
@@ -64,39 +70,46 @@ def explorer_frame(dim: int, width_label: str, spectrum: str, seed: int = 0):
     values = teacher_spectrum(dim, width, spectrum, seed)
     flow = flows.eigenvalue_flow(values, TIMES)
     t = TIMES[1:]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(7.2, 2.5))
-    colors = plt.cm.viridis(np.linspace(0, 0.9, dim))
-    for i in range(dim):
-        left.plot(t, flow.eigenvalues[1:, i], color=colors[i], lw=1)
-        if values[i] > 0:
-            left.axhline(values[i], color=colors[i], lw=0.6, ls=":")
-    left.set_xscale("log")
-    left.set_yscale("log")
-    left.set_ylim(1e-4, 5)
-    left.set_xlabel("t")
-    left.set_title(f"eigenvalues of A(t) (dotted: teacher), d = {dim}, m* = {width}", fontsize=8)
-    loss = flow.loss[1:]
-    shown = loss > 1e-25
-    right.plot(t[shown], loss[shown], color="black", lw=1.4, label="E(t)")
-    rank = int(np.sum(values > 0))
-    if rank < dim:
-        right.plot(
-            t,
-            flows.t2_constant(dim, rank) / t**2,
-            color="#c0392b",
-            ls=":",
-            label="(26): (m*+2)(d-m*)/(16(d+2)) t⁻²",
-        )
-    elif reference := flows.exponential_reference(t, loss, 2 * flows.linearised_rate(values)):
-        right.plot(*reference, color="#c0392b", ls=":", lw=2, label="slope of (28)")
-    right.set_xscale("log")
-    right.set_yscale("log")
-    right.set_ylim(1e-20, 1e3)
-    right.set_xlim(t[0], t[-1])
-    right.set_xlabel("t")
-    right.set_title(f"loss, {spectrum}", fontsize=8)
-    right.legend(fontsize=7, loc="lower left")
-    fig.tight_layout()
+    fonts = {k: FRAME_FONT for k in ("font.size", "axes.titlesize", "axes.labelsize")}
+    fonts |= {k: FRAME_FONT for k in ("xtick.labelsize", "ytick.labelsize", "legend.fontsize")}
+    with plt.rc_context(fonts):
+        fig, (left, right) = plt.subplots(1, 2, figsize=FRAME_SIZE)
+        colors = plt.cm.viridis(np.linspace(0, 0.9, dim))
+        for i in range(dim):
+            left.plot(t, flow.eigenvalues[1:, i], color=colors[i], lw=1.2)
+            if values[i] > 0:
+                left.axhline(values[i], color=colors[i], lw=0.8, ls=":")
+        left.set_xscale("log")
+        left.set_yscale("log")
+        left.set_ylim(1e-4, 5)
+        left.set_xticks([1e-3, 1e-1, 1e1, 1e3])
+        left.set_xlabel("t")
+        left.set_title(f"λᵢ(t) (dotted: teacher), d = {dim}, m* = {width}")
+        loss = flow.loss[1:]
+        shown = loss > 1e-25
+        right.plot(t[shown], loss[shown], color="black", lw=1.6, label="E(t)")
+        rank = int(np.sum(values > 0))
+        if rank < dim:
+            right.plot(
+                t,
+                flows.t2_constant(dim, rank) / t**2,
+                color="#c0392b",
+                ls=":",
+                lw=2,
+                label="(26): C t⁻²",
+            )
+        elif reference := flows.exponential_reference(t, loss, 2 * flows.linearised_rate(values)):
+            right.plot(*reference, color="#c0392b", ls=":", lw=2, label="slope of (28)")
+        right.set_xscale("log")
+        right.set_yscale("log")
+        right.set_ylim(1e-20, 1e3)
+        right.set_xlim(t[0], t[-1])
+        right.set_xticks([1e-3, 1e-1, 1e1, 1e3])
+        right.set_yticks([1e-18, 1e-12, 1e-6, 1e0])
+        right.set_xlabel("t")
+        right.set_title(f"E(t), {spectrum.split(',')[0]}")
+        right.legend(loc="lower left")
+        fig.tight_layout()
     return fig
 
 
