@@ -119,13 +119,46 @@ def test_random_point_is_not_stationary(problem):
     assert report.gradient_norm > 1e-3
 
 
-def test_verdicts_are_from_the_documented_list(problem):
-    assert set(landscape.VERDICTS) == {
-        "not stationary",
-        "strict saddle",
-        "strict local minimum",
-        "degenerate",
-    }
+def isotropic_basis(matrix):
+    """``d`` independent vectors ``q`` with ``q^T M q = 0`` for an indefinite symmetric ``M``:
+    with eigenpairs ``(e_i, v_i)``, ``sqrt|e_j| v_i +- sqrt|e_i| v_j`` for ``e_i e_j < 0``."""
+    values, vectors = np.linalg.eigh(matrix)
+    low, high = 0, len(values) - 1  # the most negative and the most positive eigenvalue
+    assert values[low] < 0 < values[high]
+
+    def mix(i, j, sign):
+        return (
+            np.sqrt(abs(values[j])) * vectors[:, i] + sign * np.sqrt(abs(values[i])) * vectors[:, j]
+        )
+
+    columns = [mix(high, low, 1.0), mix(high, low, -1.0)]
+    columns += [mix(i, low if values[i] > 0 else high, 1.0) for i in range(1, high)]
+    return np.stack(columns, axis=1)
+
+
+@pytest.mark.parametrize("dim", [2, 3, 4])
+def test_full_rank_first_order_point_that_is_not_global(dim):
+    # Diagonal Lambda: stationarity in lambda_j is q_j^T R q_j = 0 (R = sum_n r_n X_n), in q_j it
+    # is lambda_j R q_j = 0. With lambda = 0 (r = y) and Q's columns isotropic for R, both hold
+    # although Q has full rank d = k: Lemma C.3, proved for a full inner matrix M (whose
+    # stationarity gives Q^T R Q = 0), does not carry over to first-order points here.
+    # y = x_1^2 - x_2^2 + noise: E[y X] has diagonal (2, -2, 0, ...), so R = sum_n y_n X_n is
+    # indefinite (asserted in isotropic_basis)
+    rng = np.random.default_rng(dim)
+    x = rng.standard_normal((60, dim))
+    y = x[:, 0] ** 2 - x[:, 1] ** 2 + rng.standard_normal(60)
+    q = isotropic_basis(np.einsum("n,ni,nj->ij", y, x, x))
+    point = networks.QLNetwork(lam=np.zeros(dim), q=q)
+    report = landscape.classify_point(x, y, point)
+    assert np.linalg.matrix_rank(q) == dim
+    assert report.gradient_norm < 1e-10
+    _, optimum_nmse = convex.lifted_least_squares(x, y)
+    assert report.loss == pytest.approx(np.mean(y**2))  # the zero output: NMSE 1
+    assert optimum_nmse < 0.99 and convex.certificate(x, y, point.matrix()) == 1.0
+    # but not a second-order point: along (lambda_j, R q_j) the 2x2 block [[a, b], [b, 0]] with
+    # b = -(4/N) |R q_j|^2 != 0 has a negative eigenvalue, so the point is a strict saddle
+    assert report.verdict == "strict saddle"
+    assert report.n_negative >= 1
 
 
 def test_bad_input_raises(problem):

@@ -45,7 +45,6 @@ def test_predict_rejects_wrong_input_width():
 
 
 def test_variants():
-    assert networks.VARIANTS == ("regular", "added-norm", "orthogonality")
     regular, added, orth = (networks.variant(v) for v in networks.VARIANTS)
     assert (regular.train_alpha, regular.orthogonality_penalty) == (False, False)
     assert (added.train_alpha, added.orthogonality_penalty) == (True, False)
