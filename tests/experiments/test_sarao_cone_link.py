@@ -73,7 +73,9 @@ def test_converse_failures_locate_the_missed_instances(cli_result):
     assert missed["count"] == sum(r["sdp_unique_cone_not"] for r in rows)
     if rows:
         assert missed["min_ratio"] == min(r["n"] / r["d"] for r in rows)
+        assert missed["below_critical"] == any(r["n"] < r["n_critical"] for r in rows)
     none = copy.deepcopy(result)
     for r in none["rows"]:
         r["sdp_unique_cone_not"] = 0
     assert sarao_cone_link.converse_failures(none)["min_ratio"] is None
+    assert not sarao_cone_link.converse_failures(none)["above_critical"]

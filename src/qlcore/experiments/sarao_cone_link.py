@@ -138,8 +138,9 @@ def claims(result: dict, level: float = 0.01) -> dict[str, bool]:
 def converse_failures(result: dict) -> dict:
     """Where the cone criterion misses uniqueness: the range of ``n / d`` over the rows with an
     instance that the SDP finds unique while every ray of the teacher's cone is extremal
-    (``min_ratio``, ``max_ratio``, ``None`` if there is none), their number ``count`` and the
-    number of ``instances`` in all rows."""
+    (``min_ratio``, ``max_ratio``, ``None`` if there is none), whether some lie below and some
+    above the paper's ``n_c`` (``below_critical``, ``above_critical``), their number ``count`` and
+    the number of ``instances`` in all rows."""
     check_result(result, FIGURE_ID, ("rows",))
     rows = result["rows"]
     missed = [r for r in rows if r["sdp_unique_cone_not"] > 0]
@@ -147,6 +148,8 @@ def converse_failures(result: dict) -> dict:
     return {
         "min_ratio": min(ratios) if ratios else None,
         "max_ratio": max(ratios) if ratios else None,
+        "below_critical": any(r["n"] < r["n_critical"] for r in missed),
+        "above_critical": any(r["n"] > r["n_critical"] for r in missed),
         "count": sum(r["sdp_unique_cone_not"] for r in rows),
         "instances": sum(r["trials"] for r in rows),
     }
