@@ -190,8 +190,10 @@ def test_bound_18_holds_along_the_eigenvalue_flow_and_t_e_goes_to_zero():
         keep = flow.loss > 1e-40  # below, the absolute tolerance 1e-30 dominates
         bound = flows.rate_bound(t[keep], flow.loss[keep], flow.k[keep])
         assert bound.holds()
-        assert flow.k[-1] < 1e-3 * flow.k.max()
-        assert t[-1] * flow.loss[-1] < 1e-2 * (t * flow.loss).max()
+        # K and t E fall like 1/t (or faster): at least 5-fold over the last decade
+        t_loss, k, kept = t[keep] * flow.loss[keep], flow.k[keep], t[keep]
+        decade = int(np.argmin(np.abs(kept - kept[-1] / 10)))
+        assert k[-1] <= k[decade] / 5 and t_loss[-1] <= t_loss[decade] / 5
 
 
 def test_bound_18_holds_for_a_random_non_commuting_start():
