@@ -32,6 +32,7 @@ DEFAULT_DEVICES = ("cpu",)
 REGISTRY = {
     "cover-efron": "qlcore.experiments.cover_efron",
     "kazemipour-fig2": "qlcore.experiments.kazemipour_fig2",
+    "kazemipour-fig2-code": "qlcore.experiments.kazemipour_fig2_code",
     "kazemipour-fig3": "qlcore.experiments.kazemipour_fig3",
     "kazemipour-penalty-weight": "qlcore.experiments.kazemipour_penalty_weight",
     "sarao-cone-link": "qlcore.experiments.sarao_cone_link",
