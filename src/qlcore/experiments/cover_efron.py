@@ -15,6 +15,7 @@ from qlcore.cones import counts
 from qlcore.cones.sampling import estimate_faces
 from qlcore.experiments import (
     caller_names,
+    check_dict,
     check_dicts,
     check_ints,
     check_result,
@@ -284,8 +285,11 @@ def redraw_claim(redrawn: dict, n_se: float = 3.0) -> bool:
     """Does the point drawn again (:func:`redraw_worst`) lie within ``n_se`` standard errors of
     the exact value? For a standard normal score this fails by chance with probability
     ``2 Phi(-n_se)`` (0.27% at 3)."""
+    redrawn = check_dict(redrawn, "redrawn", ("z",), "the dict that redraw_worst returns")
     n_se = check_real(n_se, "n_se", minimum=0.0)
-    return redrawn["z"] is not None and abs(redrawn["z"]) <= n_se
+    if redrawn["z"] is None:  # undefined: fewer than two proper draws
+        return False
+    return abs(check_real(redrawn["z"], "redrawn", finite=False)) <= n_se
 
 
 def plot(result: dict):

@@ -22,13 +22,26 @@ import numpy as np
 from scipy import stats
 
 from qlcore.cones import counts, geometry
-from qlcore.experiments import check_instance, check_result, check_scale
+from qlcore.experiments import check_dicts, check_instance, check_result, check_scale
 from qlcore.infra.checks import InputError, check_int, check_real, check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.samples import thresholds, uniqueness
 from qlcore.viz import style
 
 FIGURE_ID = "sarao-cone-link"
+ROW_KEYS = (
+    "d",
+    "n",
+    "trials",
+    "p_sdp_unique",
+    "sdp_unique_cone_not",
+    "cone_unique_sdp_not",
+    "mean_ray_fraction",
+    "mean_ray_fraction_se",
+    "cover_efron_ray_fraction",
+    "n_critical",
+)
+"""Keys of a row of :func:`run` that :func:`claims` and :func:`converse_failures` read."""
 TITLE = "Rank-one teacher: extremal rays of the sign-corrected cone against SDP uniqueness"
 DEVICES = ("cpu",)  # computed with NumPy and SciPy, on the CPU
 
@@ -105,6 +118,13 @@ def run(scale: str, seed: int = 0, device: str = "cpu", progress: bool | None = 
     return {"figure": FIGURE_ID, "scale": scale, "seed": seed, "settings": settings, "rows": rows}
 
 
+def _rows(result) -> list[dict]:
+    """The rows of ``result`` (the dict that :func:`run` returns), each checked to hold
+    :data:`ROW_KEYS`."""
+    check_result(result, FIGURE_ID, ("rows",))
+    return check_dicts(result["rows"], "result['rows']", ROW_KEYS, "rows of run()")
+
+
 def claims(result: dict, level: float = 0.01) -> dict[str, bool]:
     """The chapter's verdicts on the rows of :func:`run`, observations on the instances drawn:
 
@@ -117,11 +137,10 @@ def claims(result: dict, level: float = 0.01) -> dict[str, bool]:
       one-sided Bonferroni bound ``Phi^-1(1 - level / m)`` over the ``m`` rows with ``n > d``
       (a standard error of 0, every instance with the same fraction, counts as infinitely many).
     """
-    check_result(result, FIGURE_ID, ("rows",))
+    rows = _rows(result)
     level = check_real(level, "level")
     if not 0 < level < 1:
         raise InputError(f"level must be between 0 and 1, got {level}", argument="level")
-    rows = result["rows"]
     above = [r for r in rows if r["n"] > r["d"]]
     bound = stats.norm.isf(level / max(len(above), 1))
     return {
@@ -141,8 +160,7 @@ def converse_failures(result: dict) -> dict:
     (``min_ratio``, ``max_ratio``, ``None`` if there is none), whether some lie below and some
     above the paper's ``n_c`` (``below_critical``, ``above_critical``), their number ``count`` and
     the number of ``instances`` in all rows."""
-    check_result(result, FIGURE_ID, ("rows",))
-    rows = result["rows"]
+    rows = _rows(result)
     missed = [r for r in rows if r["sdp_unique_cone_not"] > 0]
     ratios = [r["n"] / r["d"] for r in missed]
     return {
