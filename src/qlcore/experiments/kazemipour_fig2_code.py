@@ -30,7 +30,7 @@ from qlcore.experiments.kazemipour_fig2 import (
     sweep_data_sets,
     train_as_in_table_1,
 )
-from qlcore.infra.checks import check_choice, check_positive_int, check_rng
+from qlcore.infra.checks import check_budget, check_choice, check_positive_int, check_rng
 from qlcore.model import data, networks, train
 from qlcore.viz import style
 
@@ -53,6 +53,9 @@ def code_dataset(model: str, n_samples: int, dim: int, rng) -> tuple[np.ndarray,
     model = check_choice(model, "model", data.TARGET_MODELS)
     dim = check_positive_int(dim, "dim")
     rng = check_rng(rng)
+    check_budget(
+        "the teacher matrix", argument="dim", nbytes=16.0 * dim * dim, fix="use fewer dimensions"
+    )
     x = data.gaussian_inputs(n_samples, dim, rng, constant_first=False) / np.sqrt(dim)
     x[:, 0] = 1.0
     if model == "non-planted":
@@ -72,6 +75,13 @@ def orthonormal_rows(dim: int, width: int, rng) -> np.ndarray:
     dim = check_positive_int(dim, "dim")
     width = check_positive_int(width, "width", minimum=0)
     rng = check_rng(rng)
+    check_budget(
+        "the orthonormal start",
+        argument="width",
+        nbytes=24.0 * max(dim, width) * min(dim, width),
+        flops=4.0 * max(dim, width) * min(dim, width) ** 2,
+        fix="use fewer units or dimensions",
+    )
     if width == 0:
         return np.zeros((dim, 0))
     gaussian = rng.standard_normal((max(dim, width), min(dim, width)))
