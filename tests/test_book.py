@@ -312,6 +312,15 @@ _CLIPPED_PAGE = _PAGE.format(
     + _EQUATION.format(style="", width=100, name="fits")
     + "</div>",
 )
+# An equation number drawn over its formula (MathJax puts it in <mjx-labels>, beside <mjx-table>).
+_OVERLAP_PAGE = _PAGE.format(
+    300,
+    '<div class="math"><mjx-container display="true" style="display: block; position: relative">'
+    '<mjx-math><mjx-table><mjx-c style="display: inline-block; width: 200px">formula</mjx-c>'
+    '</mjx-table><mjx-labels style="position: absolute; left: 150px; top: 0"><mjx-c '
+    'style="display: inline-block; width: 40px">(7)</mjx-c></mjx-labels></mjx-math>'
+    "</mjx-container></div>",
+)
 # A column wider than a phone: the equation fits its column, but not the screen.
 _WIDE_COLUMN_PAGE = _PAGE.format(
     500, '<div class="math">' + _EQUATION.format(style="", width=100, name="off-screen") + "</div>"
@@ -353,6 +362,9 @@ def test_layout_checks_find_clipped_equations(scratch_page):
         spills, cut = problems
         assert "spills-left" in spills and "starts 300px left of the column" in spills
         assert "cut-right" in cut and "ends 300px right of the column, which does not scroll" in cut
+    (overlap,) = layout_problems(scratch_page(_OVERLAP_PAGE, 1400))
+    assert "(7)" in overlap and "equation number is drawn over the formula" in overlap
+    assert not layout_problems(scratch_page(_OVERLAP_PAGE.replace("150px", "210px"), 1400))
     assert not layout_problems(scratch_page(_WIDE_COLUMN_PAGE, 1400))
     equation, page = layout_problems(scratch_page(_WIDE_COLUMN_PAGE, 390))
     assert "off-screen" in equation and "[0, 500] px leaves the viewport" in equation
