@@ -48,6 +48,7 @@ def main() -> None:
                 compile=True,
                 record_every=100,
                 chunk_networks=chunk or None,
+                threads=threads,
             )
             train.train_networks(datasets, students, epochs=2, **kwargs)  # compile
             seconds = []

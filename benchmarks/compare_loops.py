@@ -153,6 +153,7 @@ def engine(datasets, students, epochs, lr, compile):
         dtype="float32",
         compile=compile,
         record_every=max(epochs, 1),
+        threads=torch.get_num_threads(),  # the same threads as (a) and (b)
     )
     return result.networks
 

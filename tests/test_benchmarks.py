@@ -42,3 +42,21 @@ def test_recompute_figures_on_a_dask_cluster_reproduces_the_shipped_results():
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "| `sarao-fig2` |" in done.stdout and "| **all** |" in done.stdout
     assert done.stdout.count("| identical |") == 2
+
+
+@pytest.mark.slow
+def test_bench_threads_tiny_runs_every_policy_with_identical_results():
+    env = dict(os.environ, TQDM_DISABLE="1")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_threads.py")]
+        + ["--workload", "eager", "--epochs", "1", "--repeats", "1"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    for policy in ("spin", "one", "passive", "qlcore"):
+        assert f"| `{policy}` |" in done.stdout
+    assert "| `qlcore` | 1 |" in done.stdout  # the library trains on one thread by default
+    assert "results identical across policies: yes" in done.stdout

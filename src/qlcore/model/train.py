@@ -53,6 +53,7 @@ from qlcore.infra.checks import (
     check_positive_int,
     check_real,
 )
+from qlcore.infra.threads import torch_threads
 from qlcore.model import convex, moments
 from qlcore.model.networks import QLNetwork
 
@@ -70,9 +71,10 @@ SLOT_MULTIPLE = 8
 an AVX2 register), so the loops across networks have no remainder: 210 networks per data set
 measured 1.4x slower than 216 or 224."""
 SINGLE_THREAD_BELOW = 128
-"""Chunks of fewer networks run on one thread: a few tiny loops split across threads cost more in
-synchronisation than they gain (30 networks on 2 cores: 12 ms per compiled step on two threads,
-0.5 ms on one; at 315 networks two threads are already faster)."""
+"""Chunks of fewer networks run on one thread even when more are asked for (``threads``): a few
+tiny loops split across threads cost more in synchronisation than they gain (30 networks on 2
+idle cores: 12 ms per compiled step on two threads, 0.5 ms on one; at 315 networks two threads
+are already faster)."""
 
 
 @dataclass(frozen=True)
@@ -297,11 +299,11 @@ def _train_step(
 
 
 @contextlib.contextmanager
-def _threads_for(n_networks: int):
-    """Run a chunk of ``n_networks`` on one thread if it is small (:data:`SINGLE_THREAD_BELOW`)."""
+def _threads_for(n_networks: int, threads: int):
+    """Run a chunk of ``n_networks`` on ``threads`` torch threads, or on one if it is small
+    (:data:`SINGLE_THREAD_BELOW`); torch's thread count is restored afterwards."""
     before = torch.get_num_threads()
-    if n_networks < SINGLE_THREAD_BELOW:
-        torch.set_num_threads(1)
+    torch.set_num_threads(1 if n_networks < SINGLE_THREAD_BELOW else threads)
     try:
         yield
     finally:
@@ -388,6 +390,7 @@ def train_networks(
     record_every: int = 100,
     compile: bool = False,
     chunk_networks: int | None = None,
+    threads: int | None = None,
     progress: bool | None = None,
 ) -> TrainResult:
     """Train ``students[g][m]`` on data set ``datasets[g] = (x, y)`` with full-batch steps.
@@ -398,13 +401,19 @@ def train_networks(
     through ``torch.compile`` (several times faster on large batches, after a compile of some
     10 s per chunk shape; the tests compare it with the eager path). ``chunk_networks`` is the
     number of networks trained together (default :data:`CPU_CHUNK_NETWORKS` on CPU, all at once
-    on CUDA); it changes the speed, not the result. A tqdm bar shows progress unless
-    ``progress=False`` or ``TQDM_DISABLE=1``.
+    on CUDA); it changes the speed, not the result. ``threads`` is the number of torch intra-op
+    threads on CPU (default ``$QLCORE_THREADS``, else one; never more than
+    ``torch.get_num_threads()``; :func:`qlcore.infra.threads.torch_threads`): one thread is the
+    robust choice, since more threads spin-wait and ran 5-10x slower while other programs used
+    the cores, and gained at most 1.5x on large compiled batches on an idle machine
+    (``benchmarks/RESULTS.md``); it changes the speed, not the result. A tqdm bar shows progress
+    unless ``progress=False`` or ``TQDM_DISABLE=1``.
     """
     epochs = check_positive_int(epochs, "epochs", minimum=0)
     record_every = check_positive_int(record_every, "record_every")
     if chunk_networks is not None:
         chunk_networks = check_positive_int(chunk_networks, "chunk_networks")
+    threads = torch_threads(threads, available=torch.get_num_threads())
     check_choice(optimizer, "optimizer", OPTIMIZERS)
     check_choice(dtype, "dtype", tuple(DTYPES))
     lr = check_real(lr, "lr", positive=True)
@@ -463,7 +472,7 @@ def train_networks(
         groups, places = np.nonzero(slots >= 0)
         members = slots[groups, places]
         record = 0
-        with _threads_for(slots.size):
+        with _threads_for(slots.size, threads):
             for epoch in range(epochs + 1):
                 if epoch < epochs:
                     if optimizer == "adam":
