@@ -108,10 +108,15 @@ def _output_folder(path: str) -> Path:
 
 
 def _set_threads(threads: int | None) -> None:
+    """``--threads N``: train on ``N`` torch threads in this process (read by
+    :func:`qlcore.infra.threads.torch_threads` through ``QLCORE_THREADS``)."""
     if threads is not None:
         threads = check_positive_int(threads, "--threads")
         import torch
 
+        from qlcore.infra.threads import THREADS_ENV
+
+        os.environ[THREADS_ENV] = str(threads)
         torch.set_num_threads(threads)
 
 
@@ -214,8 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--threads",
         type=int,
         default=None,
-        help="torch intra-op threads (default: torch's choice, one per core; "
-        "all cores is fastest here, see benchmarks/RESULTS.md)",
+        help="torch threads for training in this process (default 1, or $QLCORE_THREADS; sweep "
+        "workers always use one each): more threads gain at most 1.5x on an idle machine and "
+        "run 5-10x slower while other programs use the cores (benchmarks/RESULTS.md)",
     )
     rep.add_argument(
         "--scheduler",
@@ -257,7 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     shp.add_argument("figures", nargs="*", metavar="FIGURE", help="figure ids (default: all)")
     shp.add_argument("--force", action="store_true", help="rewrite current results too")
-    shp.add_argument("--threads", type=int, default=None, help="torch intra-op threads")
+    shp.add_argument(
+        "--threads", type=int, default=None, help="torch threads for training (default 1)"
+    )
     shp.set_defaults(handler=_ship)
     return parser
 
