@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.experiments import caller_names, check_dict, check_ints, check_result, check_scale
-from qlcore.infra.checks import InputError, check_choice, check_device, check_seed
+from qlcore.infra.checks import InputError, check_choice, check_device, check_entries, check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.model import data, networks, train
 from qlcore.viz import style
@@ -230,8 +230,8 @@ def relative_excess(excess_nmse, least_squares_nmse) -> np.ndarray:
     network that misses a large part of the explainable ``1 - NMSE_LS``. For planted data
     (``NMSE_LS = 0``) the two coincide.
     """
-    excess = np.asarray(excess_nmse, dtype=float)
-    explainable = 1.0 - np.asarray(least_squares_nmse, dtype=float)
+    excess = check_entries(excess_nmse, "excess_nmse")
+    explainable = 1.0 - check_entries(least_squares_nmse, "least_squares_nmse")
     if excess.ndim == 0 or explainable.shape != excess.shape[:1]:
         raise InputError(
             f"excess_nmse must have one leading row per data set of least_squares_nmse "
