@@ -2,6 +2,7 @@
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -475,3 +476,25 @@ def test_a_point_too_large_for_the_machine_is_a_usage_error_other_failures_are_n
     failure.__cause__ = InputError("seed must be an integer", argument="seed")  # a bug inside
     with pytest.raises(sweep.SweepPointError):
         cli.main(args)
+
+
+def test_sigterm_ends_the_command_and_its_workers(tmp_path):
+    """``kill PID`` during a sweep: exit 143 and no worker process left running."""
+    psutil = pytest.importorskip("psutil")
+    env = dict(os.environ, QLCORE_CACHE=str(tmp_path / "cache"), TQDM_DISABLE="1")
+    command = [sys.executable, "-m", "qlcore", "reproduce", "sarao-uniqueness", "--fresh"]
+    run = subprocess.Popen(
+        [*command, "--scale", "paper", "--out", str(tmp_path / "out")],
+        env=env,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    family, deadline = [], time.monotonic() + 120
+    while len(family) < 3 and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.2)
+        family = psutil.Process(run.pid).children(recursive=True)
+    assert len(family) >= 3, "the sweep's worker processes never started"
+    run.send_signal(signal.SIGTERM)  # to the command only, as `kill PID` does
+    assert run.wait(timeout=60) == 128 + signal.SIGTERM
+    _, alive = psutil.wait_procs(family, timeout=10)
+    assert alive == []

@@ -14,6 +14,7 @@ import contextlib
 import io
 import json
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -270,9 +271,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exit_on_sigterm(signum, frame) -> None:
+    """``kill PID`` (SIGTERM) ends the command like Ctrl-C: ``SystemExit`` unwinds through the
+    sweeps, which end their worker processes on the way out instead of leaving them running."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return its exit code (see the module docstring)."""
     args = build_parser().parse_args(argv)
+    if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         code = args.handler(args)
         sys.stdout.flush()  # a closed pipe fails here, inside the try
