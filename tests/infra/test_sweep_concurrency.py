@@ -58,6 +58,12 @@ def write(folder: Path, name: str, text: str) -> Path:
     return path
 
 
+def _default_sigint() -> None:
+    """In the child: Ctrl-C's default action, even when this test runs in a background job (a
+    shell starts those with SIGINT ignored, and Python keeps an inherited SIG_IGN)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(folder: Path, script: str, *args, **popen):
     env = dict(os.environ, TQDM_DISABLE="1", PYTHONPATH=str(folder))
     return subprocess.Popen(
@@ -67,6 +73,7 @@ def start(folder: Path, script: str, *args, **popen):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=_default_sigint,
         **popen,
     )
 
