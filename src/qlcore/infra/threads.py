@@ -9,15 +9,13 @@ process) uses :data:`DEFAULT_THREADS` = 1 torch intra-op thread unless the calle
 Why one: torch's default of one intra-op thread per core is fast only on cores nobody else uses.
 Its OpenMP runtime (GNU libgomp in the CPU wheels) lets a thread that finishes its share of a
 parallel region spin for some 300,000 iterations before it sleeps; when another program holds
-one of the cores, the thread that would finish the region waits for a time slice while its
-partner burns the other core spinning, at every one of the thousands of small parallel regions
-of a training run. On 2 cores (``benchmarks/bench_threads.py``, ``benchmarks/RESULTS.md``), one
-paper-scale Fig. 2 data set (861 networks, eager, 300 epochs) took 2.2 s on one thread and 23 to
-29 s on two while other programs ran, and the whole Fig. 2 batch (12,915 networks, compiled) 5.5 s
-on one thread against 17 to 42 s on two; on an idle machine two threads were at best 1.5x faster
-(3.5 s against 5.3 s). A passive OpenMP wait policy (``OMP_WAIT_POLICY=PASSIVE``) removed the
-slow-down under load but also the gain when idle. The results are identical on any number of
-threads.
+one of the cores, the partner thread waits for a time slice while this one spins, at each of the
+thousands of small parallel regions of a training run. On 2 cores
+(``benchmarks/bench_threads.py``, ``benchmarks/RESULTS.md``), training 2,583 or 12,915 Fig. 2
+networks on two threads was 1.8-4.6x slower than on one (medians; one run 238 s against 9-27 s)
+while other programs ran, and 1.45-1.6x faster on an idle machine. A passive OpenMP wait policy
+(``OMP_WAIT_POLICY=PASSIVE``) removed most of the slow-down but also the gain, and takes effect
+only if set before torch is imported. The results are identical on any number of threads.
 """
 
 from __future__ import annotations

@@ -404,10 +404,10 @@ def train_networks(
     on CUDA); it changes the speed, not the result. ``threads`` is the number of torch intra-op
     threads on CPU (default ``$QLCORE_THREADS``, else one; never more than
     ``torch.get_num_threads()``; :func:`qlcore.infra.threads.torch_threads`): one thread is the
-    robust choice, since more threads spin-wait and ran 5-10x slower while other programs used
-    the cores, and gained at most 1.5x on large compiled batches on an idle machine
-    (``benchmarks/RESULTS.md``); it changes the speed, not the result. A tqdm bar shows progress
-    unless ``progress=False`` or ``TQDM_DISABLE=1``.
+    robust choice: two threads spin-wait, and ran 1.8-4.6x slower (medians) while other programs
+    used the cores and 1.45-1.6x faster on an idle machine (``benchmarks/RESULTS.md``); it
+    changes the speed, not the result. A tqdm bar shows progress unless ``progress=False`` or
+    ``TQDM_DISABLE=1``.
     """
     epochs = check_positive_int(epochs, "epochs", minimum=0)
     record_every = check_positive_int(record_every, "record_every")
