@@ -221,8 +221,8 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         default=None,
         help="torch threads for training in this process (default 1, or $QLCORE_THREADS; sweep "
-        "workers always use one each): more threads gain at most 1.5x on an idle machine and "
-        "run 5-10x slower while other programs use the cores (benchmarks/RESULTS.md)",
+        "workers always use one each): two threads ran 1.45-1.6x faster on an idle machine and "
+        "1.8-4.6x slower (medians) while other programs used the cores (benchmarks/RESULTS.md)",
     )
     rep.add_argument(
         "--scheduler",
@@ -248,8 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--fresh",
         action="store_true",
-        help="compute now: ignore the shipped result and the cache (default: use them when "
-        "they were computed by the current code)",
+        help="compute now: ignore the shipped result and the cached figure (default: use them "
+        "when they were computed by the current code); finished sweep points are still reused, "
+        "so point QLCORE_CACHE at an empty folder to recompute everything",
     )
     rep.set_defaults(handler=_reproduce)
     commands.add_parser(

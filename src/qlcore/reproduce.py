@@ -42,6 +42,7 @@ from qlcore.experiments import check_figure_device, check_scale, figure_module
 from qlcore.infra.cache import cache_dir, use_cache_for_compiler_scratch, write_atomically
 from qlcore.infra.checks import check_seed
 from qlcore.infra.codehash import PACKAGE_DIR, closure_hash
+from qlcore.infra.threads import torch_threads
 
 SHIPPED_ENV = "QLCORE_RESULTS"
 FRESH_ENV = "QLCORE_FRESH"
@@ -86,7 +87,7 @@ def compute(
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpu_count": os.cpu_count(),
-        "torch_threads": torch.get_num_threads(),
+        "torch_threads": torch_threads(available=torch.get_num_threads()),
         "device": device,
         "scheduler": os.environ.get("QLCORE_SCHEDULER"),
         "wall_time_s": round(wall, 2),
