@@ -1,0 +1,89 @@
+"""The training runs of Fig. 4, one sweep point each (synthetic data).
+
+Each function builds its data set from the seed, trains a batch of networks of one width with
+:func:`qlcore.deep.train.train_deep_networks` and returns a small JSON-ready record. Every setting
+is an argument, so a point's cache key (:func:`qlcore.infra.sweep.run_sweep`) names all of it.
+They live here rather than in :mod:`qlcore.experiments` so that the key's code hash covers only
+the code that trains: editing how a figure is assembled or drawn keeps the finished points of a
+paper-scale sweep, which take hours. :mod:`qlcore.deep.mnist_runs` holds Fig. 5's.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from qlcore.deep import data, networks, train
+from qlcore.infra.checks import check_choice, check_int, check_positive_int, check_seed
+
+DEPTH = 2  # both figures train two QL layers
+
+
+def random_starts(dim: int, width: int, runs: int, rng) -> list[networks.DeepQLNetwork]:
+    """``runs`` networks of hidden width ``width`` with the default initialisation."""
+    return [networks.random_network(dim, [width], rng) for _ in range(runs)]
+
+
+def train_runs(x, y, starts, *, epochs, lr, halve_every, gamma, penalty, device, record_every):
+    """:func:`qlcore.deep.train.train_deep_networks` without a progress bar (a sweep shows one)."""
+    return train.train_deep_networks(
+        x,
+        y,
+        starts,
+        epochs=epochs,
+        lr=lr,
+        halve_every=halve_every,
+        gamma=gamma,
+        penalty=penalty,
+        device=device,
+        record_every=record_every,
+        progress=False,
+    )
+
+
+def tensor_point(
+    *,
+    kind: str,
+    block: int,
+    width: int,
+    dim: int,
+    n_samples: int,
+    runs: int,
+    epochs: int,
+    lr: float,
+    halve_every: int | None,
+    gamma: float,
+    penalty: str,
+    record_every: int,
+    seed: int,
+    device: str = "cpu",
+) -> dict:
+    """Fig. 4: ``runs`` networks of hidden width ``width`` on data set ``block`` of ``kind``
+    (:func:`qlcore.deep.data.tensor_dataset`). Returns the convex optimum's NMSE and, per
+    network, the final NMSE, the certificate (eq. F.3) and the NMSE at the recorded epochs."""
+    kind = check_choice(kind, "kind", data.TENSOR_KINDS)
+    block = check_int(block, "block", minimum=0)
+    seed = check_seed(seed)
+    kind_index = data.TENSOR_KINDS.index(kind)
+    x, y = data.tensor_dataset(
+        kind, n_samples, dim, np.random.default_rng([seed, kind_index, block])
+    )
+    rng = np.random.default_rng([seed, kind_index, block, check_positive_int(width, "width"), 1])
+    result = train_runs(
+        x,
+        y,
+        random_starts(dim, width, check_positive_int(runs, "runs"), rng),
+        epochs=epochs,
+        lr=lr,
+        halve_every=halve_every,
+        gamma=gamma,
+        penalty=penalty,
+        device=device,
+        record_every=record_every,
+    )
+    return {
+        "convex_nmse": result.convex_nmse,
+        "nmse": result.nmse.tolist(),
+        "certificate": result.certificate.tolist(),
+        "history_epochs": result.history_epochs.tolist(),
+        "history_nmse": result.history_nmse.T.tolist(),
+    }
