@@ -68,7 +68,7 @@ def n_monomials(dim: int, degree: int) -> int:
 def _check_basis_size(dim: int, degree: int, argument: str) -> int:
     size = n_monomials(dim, degree)
     check_budget(
-        f"the {size:,} monomials of degree {degree} in {dim} variables",
+        f"the {float(size):,.6g} monomials of degree {degree} in {dim} variables",
         argument=argument,
         nbytes=8.0 * degree * min(size, 10**100),  # a Python int beyond float range is huge anyway
         fix="use fewer input dimensions or a shallower network",
