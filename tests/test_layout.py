@@ -10,6 +10,7 @@ from qlcore.infra.codehash import PACKAGE_DIR, imported_names
 RANK = {
     "infra": 0,
     "model": 1,
+    "datasets": 1,
     "cones": 2,
     "dynamics": 2,
     "samples": 3,
