@@ -13,6 +13,7 @@ RANK = {
     "datasets": 1,
     "cones": 2,
     "dynamics": 2,
+    "deep": 2,
     "samples": 3,
     "viz": 4,
     "experiments": 5,
