@@ -51,7 +51,7 @@ def main() -> None:
     os.environ.pop("QLCORE_SCHEDULER", None)
     os.environ.setdefault("TQDM_DISABLE", "1")
 
-    from qlcore.experiments import REGISTRY, figure_module
+    from qlcore.experiments.registry import REGISTRY, figure_module
     from qlcore.reproduce import reproduce, shipped_path
 
     cluster = None

@@ -155,7 +155,7 @@ def _figure():
 
 
 def _figure_id():
-    from qlcore.experiments import REGISTRY
+    from qlcore.experiments.registry import REGISTRY
 
     return sorted(REGISTRY)[0]
 

@@ -60,3 +60,19 @@ def test_bench_threads_tiny_runs_every_policy_with_identical_results():
         assert f"| `{policy}` |" in done.stdout
     assert "| `qlcore` | 1 |" in done.stdout  # the library trains on one thread by default
     assert "results identical across policies: yes" in done.stdout
+
+
+@pytest.mark.slow
+def test_bench_deep_quick_runs_and_the_engine_matches_the_one_network_loop():
+    env = dict(os.environ, TQDM_DISABLE="1")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_deep.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    for method in ("(a) one-at-a-time", "(b) engine"):
+        assert method in done.stdout
+    assert "final NMSEs agree" in done.stdout

@@ -13,7 +13,7 @@ import pytest
 
 import qlcore
 from qlcore import cli, reproduce
-from qlcore.experiments import REGISTRY, figure_module, supported_devices
+from qlcore.experiments.registry import REGISTRY, figure_module, supported_devices
 from qlcore.infra import sweep
 from qlcore.infra.checks import InputError, QLCoreError, TooLargeError
 

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from qlcore import reproduce
-from qlcore.experiments import REGISTRY
+from qlcore.experiments.registry import REGISTRY
 
 
 @pytest.mark.parametrize("figure_id", sorted(REGISTRY))

@@ -18,7 +18,8 @@ import signal
 import sys
 from pathlib import Path
 
-from qlcore.experiments import REGISTRY, SCALES, check_figure_device, figure_module
+from qlcore.experiments import SCALES
+from qlcore.experiments.registry import REGISTRY, check_figure_device, figure_module
 from qlcore.infra import cache
 from qlcore.infra.checks import (
     InputError,

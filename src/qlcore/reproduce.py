@@ -14,7 +14,7 @@ Three places hold results, looked up in this order by :func:`reproduce`:
 
 Arguments are checked before anything runs: the scale, the seed (an integer ``>= 0``) and the
 device, which must be one the figure's module declares in ``DEVICES`` and this machine has
-(``qlcore.experiments.check_figure_device``). Before computing, ``torch.compile``'s scratch
+(``qlcore.experiments.registry.check_figure_device``). Before computing, ``torch.compile``'s scratch
 folders are pointed into the cache (:func:`qlcore.infra.cache.use_cache_for_compiler_scratch`).
 
 The code hash covers the experiment module and every ``qlcore`` module it imports, found from the
@@ -38,7 +38,8 @@ import numpy as np
 import torch
 
 from qlcore import __version__
-from qlcore.experiments import check_figure_device, check_scale, figure_module
+from qlcore.experiments import check_scale
+from qlcore.experiments.registry import check_figure_device, figure_module
 from qlcore.infra.cache import cache_dir, use_cache_for_compiler_scratch, write_atomically
 from qlcore.infra.checks import check_seed
 from qlcore.infra.codehash import PACKAGE_DIR, closure_hash

@@ -29,8 +29,15 @@ def test_predict_composes_quadratic_and_linear_layers():
     net = _network()
     x = np.random.default_rng(1).standard_normal((4, 3))
     (q1, lam1), (q2, lam2) = net.layers
-    hidden = np.array([[sum(lam1[i, j] * (q1[:, j] @ xn) ** 2 for j in range(q1.shape[1]))
-                        for i in range(lam1.shape[0])] for xn in x])
+    hidden = np.array(
+        [
+            [
+                sum(lam1[i, j] * (q1[:, j] @ xn) ** 2 for j in range(q1.shape[1]))
+                for i in range(lam1.shape[0])
+            ]
+            for xn in x
+        ]
+    )
     expected = [sum(lam2[0, j] * (q2[:, j] @ h) ** 2 for j in range(q2.shape[1])) for h in hidden]
     np.testing.assert_allclose(net.predict(x), expected)
     assert net.depth == 2 and net.dim == 3 and net.hidden == (2,) and net.units == (6, 2)
@@ -44,7 +51,9 @@ def test_stacked_matrices_and_penalty_sizes():
     np.testing.assert_allclose(stacked[:, 0].reshape(3, 3), q1 @ np.diag(lam1[0]) @ q1.T)
     assert net.stacked(2).shape == (2, 2)
     by_sum = net.penalty("sum")
-    terms = [np.sum((net.stacked(i) @ net.stacked(i).T - np.eye(n)) ** 2) for i, n in ((1, 9), (2, 2))]
+    terms = [
+        np.sum((net.stacked(i) @ net.stacked(i).T - np.eye(n)) ** 2) for i, n in ((1, 9), (2, 2))
+    ]
     assert by_sum == pytest.approx(sum(terms))
     assert net.penalty("mean") == pytest.approx(terms[0] / 81 + terms[1] / 4)
 

@@ -23,15 +23,17 @@ def _params(nets, dtype=torch.float64, grad=False):
     ]
 
 
-@pytest.mark.parametrize(("hidden", "penalty"), [([], "mean"), ([4], "mean"), ([4], "sum"),
-                                                 ([3, 2], "mean")])
+@pytest.mark.parametrize(
+    ("hidden", "penalty"), [([], "mean"), ([4], "mean"), ([4], "sum"), ([3, 2], "mean")]
+)
 def test_lifted_loss_equals_per_sample_loss(hidden, penalty):
     rng, x, y = _problem(n=400)
     nets = [networks.random_network(3, hidden, rng) for _ in range(3)]
     lifted = train.LiftedNetworks(x, y, len(hidden) + 1, penalty, torch.float64, "cpu")
     fit, pen = lifted.loss(_params(nets))
-    np.testing.assert_allclose(fit.numpy(), [np.mean((y - n.predict(x)) ** 2) for n in nets],
-                               rtol=1e-9)
+    np.testing.assert_allclose(
+        fit.numpy(), [np.mean((y - n.predict(x)) ** 2) for n in nets], rtol=1e-9
+    )
     np.testing.assert_allclose(pen.numpy(), [n.penalty(penalty) for n in nets], rtol=1e-12)
 
 
@@ -90,8 +92,9 @@ def test_wide_networks_reach_the_convex_optimum_on_planted_data():
     rng = np.random.default_rng(4)
     x, y = data.tensor_dataset("planted", 200, 3, rng)
     nets = [networks.random_network(3, [9], rng) for _ in range(2)]
-    result = train.train_deep_networks(x, y, nets, epochs=4000, gamma=1e4, lr=1e-2,
-                                       halve_every=2000)
+    result = train.train_deep_networks(
+        x, y, nets, epochs=4000, gamma=1e4, lr=1e-2, halve_every=2000
+    )
     assert result.convex_nmse < 1e-20
     assert np.all(result.nmse < 1e-3)
     assert np.all(result.certificate < 0.05)

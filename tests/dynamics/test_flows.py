@@ -407,7 +407,7 @@ def test_fig2_result_has_the_four_regimes():
 
 
 def test_figb6_finds_the_three_fixed_points():
-    from qlcore.experiments import figure_module
+    from qlcore.experiments.registry import figure_module
 
     result = figure_module("sarao-figb6").run("quick", 0)
     kinds = [p["kind"].split(",")[0] for p in result["portrait"]["fixed_points"]]

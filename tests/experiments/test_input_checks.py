@@ -5,18 +5,16 @@ import numpy as np
 import pytest
 
 from qlcore.experiments import (
-    REGISTRY,
     caller_names,
     check_dicts,
-    check_figure_device,
     check_ints,
     check_result,
     cover_efron,
-    figure_module,
     kazemipour_fig2,
     sarao_fig4,
     sarao_uniqueness,
 )
+from qlcore.experiments.registry import REGISTRY, check_figure_device, figure_module
 from qlcore.infra.checks import InputError, TooLargeError, check_int
 
 

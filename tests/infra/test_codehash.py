@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from qlcore.experiments import REGISTRY
+from qlcore.experiments.registry import REGISTRY
 from qlcore.infra.checks import InputError
 from qlcore.infra.codehash import (
     PACKAGE_DIR,

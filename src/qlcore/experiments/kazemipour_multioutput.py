@@ -14,7 +14,10 @@ Adam at step 1e-3, Fig. 2's optimiser):
 
 A run succeeds when its NMSE is within 0.005 of the optimum (``SUCCESS_TOLERANCE`` of Fig. 2),
 the per-output least squares on quadratic features. The theorems predict success for every
-``k >= M d``.
+``k >= M d``. At widths that are multiples of ``d`` the block start has equal blocks, which the
+gradient keeps equal (the remark in :mod:`qlcore.deep.multioutput`): there every output's matrix
+is ``Q_1 diag(.) Q_1^T`` with one ``d x d`` matrix ``Q_1``, so the block-orthogonality network
+cannot fit independent targets whatever ``k``.
 """
 
 from __future__ import annotations
