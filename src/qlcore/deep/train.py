@@ -299,7 +299,7 @@ def train_deep_networks(
         for layer in range(depth)
         for part in (0, 1)
     ]
-    optimizer = torch.optim.Adam(params, lr=lr, betas=ADAM_BETAS, foreach=True)
+    optimizer = torch.optim.Adam(params, lr=lr, betas=ADAM_BETAS, fused=True)
     history_epochs = np.unique(np.append(np.arange(0, epochs + 1, record_every), epochs))
     history = np.zeros((len(history_epochs), len(starts)))
     show = (epochs >= 1000) if progress is None else progress
