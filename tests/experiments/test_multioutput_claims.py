@@ -44,7 +44,7 @@ def test_all_claims_hold_on_a_result_where_they_are_true(result):
         "added_norm_global_from_md": True,
         "block_orthogonality_global_from_md": True,
         "fixed_units_global": True,
-        "certificates_at_successes": True,
+        "failures_certified": True,
     }
 
 
@@ -75,19 +75,22 @@ def test_fixed_units_missing_the_optimum_breaks_its_claim(result):
     changed["fixed_units"]["2"]["certificate"] = [0.1]
     verdict = multioutput_claims.claims(changed)
     assert not verdict["fixed_units_global"]
-    assert verdict["certificates_at_successes"]  # a failure is not a success with a bad certificate
+    assert verdict["failures_certified"]  # its certificate 0.1 is well above the floor
 
 
 @pytest.mark.parametrize("where", ["added-norm", "block-orthogonality", "fixed-units"])
-def test_a_success_with_a_large_certificate_breaks_the_certificate_claim(result, where):
+def test_a_failure_with_a_vanishing_certificate_breaks_the_certificate_claim(result, where):
     changed = copy.deepcopy(result)
     if where == "fixed-units":
-        changed["fixed_units"]["3"]["certificate"] = [2e-3]
+        changed["fixed_units"]["3"]["excess_nmse"] = [0.01]
+        changed["fixed_units"]["3"]["certificate"] = [1e-9]
     else:
-        changed["cells"]["2"][where]["certificate"][0][0][WIDTHS.index(5)] = 2e-3
+        changed["cells"]["2"][where]["certificate"][0][0][WIDTHS.index(1)] = 1e-9
     verdict = multioutput_claims.claims(changed)
-    assert not verdict["certificates_at_successes"]
-    assert all(v for k, v in verdict.items() if k != "certificates_at_successes")
+    assert not verdict["failures_certified"]
+    assert all(
+        v for k, v in verdict.items() if k not in ("failures_certified", "fixed_units_global")
+    )
 
 
 def test_claims_name_a_result_without_its_keys(result):

@@ -14,16 +14,16 @@ in one of three variants (:data:`VARIANTS`):
 * ``"added-norm"``: ``alpha`` trained, random start as PyTorch's ``nn.Linear`` default
   (:func:`random_start`). Theorem 3.2 / E.1: for ``k >= M d``, gradient descent from a random
   absolutely continuous start reaches a global minimum with probability 1.
-* ``"block-orthogonality"``: ``alpha = 0`` and the penalty of Theorem E.2,
-
-      L + gamma sum_b ||Q_b Q_b^T - I_d||_F^2,
-
-  with ``Q_b`` the columns ``(b-1)d+1 .. bd`` of ``Q`` (for ``k`` not a multiple of ``d`` the
-  columns after the last full block form a partial block, penalised against the same ``I_d``),
-  started at ``lam = 0``, ``Q = [I I .. I]`` (:func:`block_start`; a partial block starts at the
-  first columns of ``I``). The theorem needs ``gamma > (1/(MN)) sum y^2``; we take twice that,
-  ``gamma = 2 (1/(MN)) sum y^2`` (:func:`block_penalty_weight`). Every output uses all ``k``
-  units (the shared network of eq. 3.4).
+* ``"block-orthogonality"``: Theorem E.2's network and penalty (eq. E.4). The units are split
+  into blocks ``I_b`` of ``d`` consecutive columns of ``Q``; output ``m`` uses only the units of
+  block ``m`` (``lam_mj = 0`` for ``j`` outside ``I_m``, kept so by a fixed mask), ``alpha = 0``,
+  and the loss adds ``gamma sum_b ||Q_b Q_b^T - I_d||_F^2``. Start: ``lam = 0``,
+  ``Q = [I I .. I]`` (:func:`block_start`). For ``k < M d`` the last outputs have a partial block
+  or none (they output 0); units after the ``M``-th block belong to no output. The theorem needs
+  ``gamma > (1/(MN)) sum y^2``; we take twice that, ``gamma = 2 (1/(MN)) sum y^2``
+  (:func:`block_penalty_weight`). (With every output using all units instead, the equal blocks
+  of the start would stay equal, the fit and penalty gradients being the same for each, and the
+  outputs would be confined to one shared ``d x d`` matrix ``Q_1``: E.4 separates the blocks.)
 * ``"fixed-units"``: Lemma E.1. The ``d(d+1)/2`` units ``q_ij = e_i + e_j`` (``i <= j``,
   :func:`fixed_pair_units`) have ``q q^T`` spanning the symmetric matrices, so with ``Q`` frozen
   and ``alpha = 0`` the loss is a linear least squares in ``lam`` and Adam on ``lam`` alone
@@ -48,11 +48,6 @@ unit with ``q_j = 0`` and ``lam_.j = 0`` has zero gradient in the fit and in the
 (``4 (Q_b Q_b^T - I) q_j = 0``), so it stays zero under Adam and a whole sweep point trains as
 one batch; blocks made only of padding are left out of the penalty. Adam acts elementwise and
 the loss is a sum over networks, so a batch trains as each network would on its own.
-
-A remark on the block start: for ``k = M d`` the ``M`` blocks of ``[I .. I]`` are equal, and the
-gradient of the fit and of the penalty keeps equal blocks equal, so the trajectory stays in the
-set where every output is ``Q_1 diag(.) Q_1^T`` with one ``d x d`` matrix ``Q_1``: the outputs'
-matrices share their eigenvectors, which generic independent targets do not.
 """
 
 from __future__ import annotations
@@ -434,6 +429,12 @@ def train_multioutput(
     optimizer = torch.optim.Adam(trained, lr=lr, betas=ADAM_BETAS, fused=True)
     gamma = block_penalty_weight(y) if variant == "block-orthogonality" else 0.0
     mask = lifted.block_mask([s.width for s in starts], width) if gamma else None
+    owner = np.arange(width) // dim  # the block of each unit
+    own_units = (
+        torch.as_tensor(owner[None, :] == np.arange(outputs)[:, None], dtype=q.dtype).to(q.device)
+        if gamma
+        else 1.0
+    )  # (M, K): output m uses block m only (eq. E.4)
     history_epochs = np.unique(np.append(np.arange(0, epochs + 1, record_every), epochs))
     history = np.zeros((len(history_epochs), len(starts)))
     show = (epochs >= 1000) if progress is None else progress
@@ -449,7 +450,7 @@ def train_multioutput(
     try:
         record = 0
         for epoch in range(epochs + 1):
-            fit = lifted.fit(q, lam, alpha)
+            fit = lifted.fit(q, lam * own_units, alpha)
             if epoch == history_epochs[record]:
                 history[record] = fit.detach().double().cpu().numpy() / lifted.mean_square
                 record += 1
