@@ -312,7 +312,7 @@ def test_quick_run_returns_the_documented_keys_and_plots(quick):
         "added_norm_global_from_md",
         "block_orthogonality_global_from_md",
         "fixed_units_global",
-        "certificates_at_successes",
+        "failures_certified",
     }
     fig = experiment.plot(result)
     assert len(fig.axes) == len(settings["outputs"])
