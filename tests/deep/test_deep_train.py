@@ -29,7 +29,7 @@ def _params(nets, dtype=torch.float64, grad=False):
 def test_lifted_loss_equals_per_sample_loss(hidden, penalty):
     rng, x, y = _problem(n=400)
     nets = [networks.random_network(3, hidden, rng) for _ in range(3)]
-    lifted = train.LiftedNetworks(x, y, len(hidden) + 1, penalty, torch.float64, "cpu")
+    lifted = train._LiftedNetworks(x, y, len(hidden) + 1, penalty, torch.float64, "cpu")
     fit, pen = lifted.loss(_params(nets))
     np.testing.assert_allclose(
         fit.numpy(), [np.mean((y - n.predict(x)) ** 2) for n in nets], rtol=1e-9
@@ -57,7 +57,7 @@ def _per_sample_objective(params, x, y, gamma):
 def test_gradient_equals_autograd_of_the_per_sample_objective():
     rng, x, y = _problem(1)
     net = networks.random_network(3, [3], rng)
-    lifted = train.LiftedNetworks(x, y, 2, "mean", torch.float64, "cpu")
+    lifted = train._LiftedNetworks(x, y, 2, "mean", torch.float64, "cpu")
     batched = _params([net], grad=True)
     fit, pen = lifted.loss(batched)
     (fit + 7.0 * pen).sum().backward()

@@ -60,7 +60,7 @@ def train(x, y, starts, variant, epochs=200, **kwargs):
 def test_lifted_loss_and_penalty_equal_the_per_sample_ones():
     x, y = dataset()
     nets = random_networks(3, 2, [0, 2, 5, 6])
-    lifted = mo.LiftedMultiOutput(x, y, dtype=TORCH64, device="cpu")
+    lifted = mo._LiftedMultiOutput(x, y, dtype=TORCH64, device="cpu")
     q, lam, alpha = (torch.as_tensor(a) for a in mo._stack(nets, 6))
     fit = lifted.fit(q, lam, alpha).numpy()
     penalty = lifted.penalty(q, lifted.block_mask([n.width for n in nets], 6)).numpy()
@@ -74,7 +74,7 @@ def test_gradient_equals_autograd_of_the_per_sample_objective():
     x, y = dataset(n=12)
     net = random_networks(3, 2, [5])[0]  # one full and one partial block
     gamma = mo.block_penalty_weight(y)
-    lifted = mo.LiftedMultiOutput(x, y, dtype=TORCH64, device="cpu")
+    lifted = mo._LiftedMultiOutput(x, y, dtype=TORCH64, device="cpu")
     mask = lifted.block_mask([5], 6)
     grads = []
     for per_sample in (False, True):

@@ -264,7 +264,7 @@ def certificate(x, y, predictions) -> float:
     return float(np.max(moments(y - predictions) / scale))
 
 
-class LiftedMultiOutput:
+class _LiftedMultiOutput:
     """The lifted loss of a batch of multi-output networks on one data set (module docstring).
 
     Tensors carry a leading batch axis: ``q`` (R, d, K), ``lam`` (R, M, K), ``alpha`` (R, M).
@@ -419,7 +419,7 @@ def train_multioutput(
         nbytes=8.0 * len(starts) * (4 * (dim + outputs) * width + (epochs // record_every + 2)),
         fix="train for fewer epochs, fewer or narrower networks, or record less often",
     )
-    lifted = LiftedMultiOutput(x, y, dtype=DTYPES[dtype], device=torch_device)
+    lifted = _LiftedMultiOutput(x, y, dtype=DTYPES[dtype], device=torch_device)
     q, lam, alpha = (
         torch.as_tensor(a, dtype=DTYPES[dtype], device=torch_device) for a in _stack(starts, width)
     )

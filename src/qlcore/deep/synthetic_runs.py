@@ -20,6 +20,8 @@ DEPTH = 2  # both figures train two QL layers
 
 def random_starts(dim: int, width: int, runs: int, rng) -> list[networks.DeepQLNetwork]:
     """``runs`` networks of hidden width ``width`` with the default initialisation."""
+    width = check_positive_int(width, "width")
+    runs = check_positive_int(runs, "runs")
     return [networks.random_network(dim, [width], rng) for _ in range(runs)]
 
 

@@ -48,6 +48,7 @@ from qlcore.infra.checks import (
     check_choice,
     check_data,
     check_device,
+    check_int,
     check_positive_int,
     check_real,
 )
@@ -95,7 +96,7 @@ def _check_starts(starts) -> tuple[int, tuple[int, ...]]:
     return starts[0].dim, starts[0].units
 
 
-class LiftedNetworks:
+class _LiftedNetworks:
     """The lifted form of a batch of deep QL networks of one architecture on one data set.
 
     ``loss(params)`` returns, per network, the fit term ``(1/N) sum (y - f)^2`` and the penalty
@@ -236,8 +237,11 @@ def learning_rate(epoch: int, lr: float, halve_every: int | None) -> float:
     """Step size of update ``epoch`` (0-based) as the authors' code sets it: ``lr`` until
     ``halve_every`` updates have been made after the first, then halved each ``halve_every``
     (``adjustLearningRate`` runs after each update with the epoch just done)."""
+    epoch = check_int(epoch, "epoch", minimum=0)
+    lr = check_real(lr, "lr", positive=True)
     if halve_every is None:
         return lr
+    halve_every = check_positive_int(halve_every, "halve_every")
     return lr * 0.5 ** (max(epoch - 1, 0) // halve_every)
 
 
@@ -292,7 +296,7 @@ def train_deep_networks(
         nbytes=8.0 * (epochs // record_every + 2) * len(starts),
         fix="train for fewer epochs, fewer or narrower networks, or record less often",
     )
-    lifted = LiftedNetworks(x, y, depth, penalty, DTYPES[dtype], torch_device)
+    lifted = _LiftedNetworks(x, y, depth, penalty, DTYPES[dtype], torch_device)
     as_tensor = _converter(DTYPES[dtype], torch_device)
     params = [
         as_tensor(np.stack([s.layers[layer][part] for s in starts])).requires_grad_()

@@ -21,9 +21,15 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.deep import data, synthetic_runs
-from qlcore.experiments import check_result, check_scale
+from qlcore.experiments import (
+    check_dict,
+    check_dicts,
+    check_ints,
+    check_result,
+    check_scale,
+)
 from qlcore.experiments.kazemipour_fig2 import SUCCESS_TOLERANCE
-from qlcore.infra.checks import check_device, check_seed
+from qlcore.infra.checks import InputError, check_device, check_positive_int, check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.viz import style
 
@@ -64,6 +70,13 @@ def sweep_points(function, points: list[dict], device: str, progress) -> list[di
     """``function(**point)`` for every point, as one :func:`qlcore.infra.sweep.run_sweep` (a
     local process pool, or Dask with ``QLCORE_SCHEDULER``; in this process on a GPU), widest
     networks first so that the longest points start first."""
+    if not callable(function):
+        raise InputError(
+            f"function must be a sweep point function such as synthetic_runs.tensor_point, got "
+            f"{function!r}",
+            argument="function",
+        )
+    points = check_dicts(points, "points", ("width",), "sweep points with a width")
     check_device(device)
     order = sorted(range(len(points)), key=lambda i: -points[i]["width"])
     outcomes = run_sweep(
@@ -85,6 +98,18 @@ def reduce_cell(outcomes: list[dict], n_datasets: int, widths: list[int], keys) 
     order ``[(block, width) for block for width]``, with the per-width success fraction (NMSE
     within :data:`SUCCESS_TOLERANCE` of the data set's optimum) and mean NMSE, and the mean
     training curve per width."""
+    n_datasets = check_positive_int(n_datasets, "n_datasets")
+    widths = check_ints(widths, "widths", minimum=1)
+    if not isinstance(keys, (list, tuple)) or not all(isinstance(k, str) for k in keys):
+        raise InputError(f"keys must be a tuple of record keys, got {keys!r}", argument="keys")
+    record = ("nmse", "certificate", "convex_nmse", "history_epochs", "history_nmse")
+    outcomes = check_dicts(outcomes, "outcomes", (*record, *keys), "sweep point outcomes")
+    if len(outcomes) != n_datasets * len(widths):
+        raise InputError(
+            f"outcomes must hold one record per data set and width ({n_datasets} x "
+            f"{len(widths)}), got {len(outcomes)}",
+            argument="outcomes",
+        )
     shape = (n_datasets, len(widths))
     table = np.empty(shape, dtype=object)
     for index, outcome in enumerate(outcomes):
@@ -169,6 +194,14 @@ def run(
 def draw_rows(axes, widths, theory_width, rows, titles):
     """Per row (a data kind or task): mean NMSE with the convex optimum's mean (dotted), and the
     fraction of runs reaching the optimum; the theory line ``h_1 = d^2`` on both."""
+    if not isinstance(rows, dict) or not isinstance(titles, dict):
+        raise InputError(
+            "rows and titles must be dicts keyed by data kind or task", argument="rows"
+        )
+    rows = {
+        name: check_dict(cell, "rows", ("mean_nmse", "convex_nmse", "success_fraction"), "a cell")
+        for name, cell in rows.items()
+    }
     for row, (name, cell) in enumerate(rows.items()):
         left, right = axes[row, 0], axes[row, 1]
         left.plot(

@@ -29,7 +29,7 @@ from qlcore.deep import mnist_runs
 from qlcore.experiments import check_result, check_scale
 from qlcore.experiments.kazemipour_fig2 import SUCCESS_TOLERANCE
 from qlcore.experiments.kazemipour_fig4 import draw_rows, reduce_cell, sweep_points
-from qlcore.infra.checks import check_device, check_seed
+from qlcore.infra.checks import InputError, check_device, check_int, check_seed
 from qlcore.viz import style
 
 FIGURE_ID = "kazemipour-fig5"
@@ -69,7 +69,10 @@ TRAINING_KEYS = ("runs", "epochs", "lr", "halve_every", "gamma", "penalty", "rec
 
 def pair_name(pair) -> str:
     """``"4-7"`` for the pair ``(4, 7)``."""
-    return f"{pair[0]}-{pair[1]}"
+    if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+        raise InputError(f"pair must be two digits such as (4, 7), got {pair!r}", argument="pair")
+    first, second = (check_int(d, "pair", minimum=0, maximum=9) for d in pair)
+    return f"{first}-{second}"
 
 
 def run(
