@@ -11,7 +11,6 @@ import pytest
 from qlcore import reproduce
 from qlcore.experiments.registry import REGISTRY
 
-
 # Paper-scale runs longer than a working session, still being computed: their sweeps resume from
 # the points finished so far (QLCORE_CACHE). Until they are shipped, `qlcore status` lists them
 # as missing and chapter 5, which shows them, stays out of the book (drafts/).
