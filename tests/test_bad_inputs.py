@@ -306,6 +306,12 @@ INSTANCES = {
         "qlcore.dynamics.lotka_volterra.OrthogonalTeacherFlow", 4, 1
     ),
     "qlcore.model.networks.QLNetwork": _network,
+    "qlcore.deep.networks.DeepQLNetwork": lambda: _call(
+        "qlcore.deep.networks.random_network", D, [2], np.random.default_rng(0)
+    ),
+    "qlcore.deep.multioutput.MultiOutputNetwork": lambda: _call(
+        "qlcore.deep.multioutput.random_start", D, 3, 2, np.random.default_rng(0)
+    ),
     "qlcore.samples.teacher_student.RecoveryRun": lambda: _call(
         "qlcore.samples.teacher_student.RecoveryRun",
         t=TIMES,
