@@ -10,7 +10,7 @@ import numpy as np
 
 from qlcore.datasets import mnist
 from qlcore.deep import data, monomials
-from qlcore.deep.synthetic_runs import DEPTH, random_starts, train_runs
+from qlcore.deep.synthetic_runs import DEPTH, random_starts, train_record
 from qlcore.infra.checks import InputError, check_int, check_positive_int, check_seed
 
 
@@ -50,51 +50,32 @@ def mnist_point(
     n_components: int,
     n_train: int,
     runs: int,
-    epochs: int,
-    lr: float,
-    halve_every: int | None,
-    gamma: float,
-    penalty: str,
-    record_every: int,
     seed: int,
     mnist_dir: str | None = None,
-    device: str = "cpu",
+    **training,
 ) -> dict:
     """Fig. 5: ``runs`` networks of hidden width ``width`` (realisations ``block * runs`` on) on
-    the task :func:`mnist_task`. Returns the convex optimum's NMSE and accuracies, and per
-    network the final NMSE, certificate and training and test accuracy (sign of the output)."""
+    the task :func:`mnist_task`, trained with ``training`` (the keyword arguments of
+    :func:`qlcore.deep.train.train_deep_networks`). Returns the record of
+    :func:`qlcore.deep.synthetic_runs.train_record` with the convex optimum's training and test
+    accuracy, the sizes of both sets, and per network the training and test accuracy (the sign
+    of the output against the label)."""
     (x, y), (x_test, y_test) = mnist_task(
         pair, n_components=n_components, n_train=n_train, seed=seed, mnist_dir=mnist_dir
     )
     block = check_int(block, "block", minimum=0)
     rng = np.random.default_rng([seed, *pair, block, check_positive_int(width, "width"), 1])
-    result = train_runs(
-        x,
-        y,
-        random_starts(x.shape[1], width, check_positive_int(runs, "runs"), rng),
-        epochs=epochs,
-        lr=lr,
-        halve_every=halve_every,
-        gamma=gamma,
-        penalty=penalty,
-        device=device,
-        record_every=record_every,
-    )
-    coefficients, degree = result.convex_coefficients, 2**DEPTH
+    result, record = train_record(x, y, random_starts(x.shape[1], width, runs, rng), training)
+
+    def convex_outputs(inputs):
+        return monomials.monomial_features(inputs, 2**DEPTH) @ result.convex_coefficients
+
     return {
-        "convex_nmse": result.convex_nmse,
-        "convex_train_accuracy": _accuracy(
-            y, monomials.monomial_features(x, degree) @ coefficients
-        ),
-        "convex_test_accuracy": _accuracy(
-            y_test, monomials.monomial_features(x_test, degree) @ coefficients
-        ),
+        **record,
+        "convex_train_accuracy": _accuracy(y, convex_outputs(x)),
+        "convex_test_accuracy": _accuracy(y_test, convex_outputs(x_test)),
         "n_train": int(len(y)),
         "n_test": int(len(y_test)),
-        "nmse": result.nmse.tolist(),
-        "certificate": result.certificate.tolist(),
         "train_accuracy": [_accuracy(y, net.predict(x)) for net in result.networks],
         "test_accuracy": [_accuracy(y_test, net.predict(x_test)) for net in result.networks],
-        "history_epochs": result.history_epochs.tolist(),
-        "history_nmse": result.history_nmse.T.tolist(),
     }

@@ -53,13 +53,18 @@ the loss is a sum over networks, so a batch trains as each network would on its 
 from __future__ import annotations
 
 import math
-import os
 from dataclasses import dataclass
 
 import numpy as np
 import torch
-from tqdm.auto import tqdm
 
+from qlcore.deep.train import (
+    ADAM_BETAS,
+    DTYPES,
+    progress_bar,
+    record_epochs,
+    torch_thread_count,
+)
 from qlcore.infra.checks import (
     InputError,
     as_matrix,
@@ -75,8 +80,6 @@ from qlcore.infra.threads import torch_threads
 from qlcore.model.moments import coordinate_weights, n_coordinates, quadratic_features
 
 VARIANTS = ("added-norm", "block-orthogonality", "fixed-units")
-DTYPES = {"float32": torch.float32, "float64": torch.float64}
-ADAM_BETAS = (0.9, 0.999)
 
 
 @dataclass(frozen=True)
@@ -435,19 +438,10 @@ def train_multioutput(
         if gamma
         else 1.0
     )  # (M, K): output m uses block m only (eq. E.4)
-    history_epochs = np.unique(np.append(np.arange(0, epochs + 1, record_every), epochs))
+    history_epochs = record_epochs(epochs, record_every)
     history = np.zeros((len(history_epochs), len(starts)))
-    show = (epochs >= 1000) if progress is None else progress
-    bar = tqdm(
-        total=epochs,
-        disable=not show or os.environ.get("TQDM_DISABLE") == "1",
-        desc=f"training {len(starts)} {variant} networks",
-        unit="epoch",
-    )
-    before = torch.get_num_threads()
-    if torch_device.type == "cpu":
-        torch.set_num_threads(threads)
-    try:
+    bar = progress_bar(epochs, f"training {len(starts)} {variant} networks", progress)
+    with torch_thread_count(threads, torch_device), bar:
         record = 0
         for epoch in range(epochs + 1):
             fit = lifted.fit(q, lam * own_units, alpha)
@@ -461,9 +455,6 @@ def train_multioutput(
             loss.sum().backward()
             optimizer.step()
             bar.update(1)
-    finally:
-        torch.set_num_threads(before)
-        bar.close()
     q, lam, alpha = (t.detach().double().cpu().numpy() for t in (q, lam, alpha))
     networks = [
         MultiOutputNetwork(lam=lam[r, :, : s.width], q=q[r, :, : s.width], alpha=alpha[r])

@@ -25,21 +25,19 @@ def random_starts(dim: int, width: int, runs: int, rng) -> list[networks.DeepQLN
     return [networks.random_network(dim, [width], rng) for _ in range(runs)]
 
 
-def train_runs(x, y, starts, *, epochs, lr, halve_every, gamma, penalty, device, record_every):
-    """:func:`qlcore.deep.train.train_deep_networks` without a progress bar (a sweep shows one)."""
-    return train.train_deep_networks(
-        x,
-        y,
-        starts,
-        epochs=epochs,
-        lr=lr,
-        halve_every=halve_every,
-        gamma=gamma,
-        penalty=penalty,
-        device=device,
-        record_every=record_every,
-        progress=False,
-    )
+def train_record(x, y, starts, training: dict) -> tuple[train.DeepTrainResult, dict]:
+    """Train ``starts`` on ``(x, y)`` with the keyword arguments ``training`` of
+    :func:`qlcore.deep.train.train_deep_networks` (no progress bar: a sweep shows one). Returns
+    the result and its JSON record: the convex optimum's NMSE and, per network, the final NMSE,
+    the certificate (eq. F.3) and the NMSE at the recorded epochs."""
+    result = train.train_deep_networks(x, y, starts, progress=False, **training)
+    return result, {
+        "convex_nmse": result.convex_nmse,
+        "nmse": result.nmse.tolist(),
+        "certificate": result.certificate.tolist(),
+        "history_epochs": result.history_epochs.tolist(),
+        "history_nmse": result.history_nmse.T.tolist(),
+    }
 
 
 def tensor_point(
@@ -50,18 +48,13 @@ def tensor_point(
     dim: int,
     n_samples: int,
     runs: int,
-    epochs: int,
-    lr: float,
-    halve_every: int | None,
-    gamma: float,
-    penalty: str,
-    record_every: int,
     seed: int,
-    device: str = "cpu",
+    **training,
 ) -> dict:
     """Fig. 4: ``runs`` networks of hidden width ``width`` on data set ``block`` of ``kind``
-    (:func:`qlcore.deep.data.tensor_dataset`). Returns the convex optimum's NMSE and, per
-    network, the final NMSE, the certificate (eq. F.3) and the NMSE at the recorded epochs."""
+    (:func:`qlcore.deep.data.tensor_dataset`), trained with ``training`` (the keyword arguments
+    of :func:`qlcore.deep.train.train_deep_networks`: epochs, lr, halve_every, gamma, penalty,
+    record_every, device). Returns :func:`train_record`'s record."""
     kind = check_choice(kind, "kind", data.TENSOR_KINDS)
     block = check_int(block, "block", minimum=0)
     seed = check_seed(seed)
@@ -70,22 +63,4 @@ def tensor_point(
         kind, n_samples, dim, np.random.default_rng([seed, kind_index, block])
     )
     rng = np.random.default_rng([seed, kind_index, block, check_positive_int(width, "width"), 1])
-    result = train_runs(
-        x,
-        y,
-        random_starts(dim, width, check_positive_int(runs, "runs"), rng),
-        epochs=epochs,
-        lr=lr,
-        halve_every=halve_every,
-        gamma=gamma,
-        penalty=penalty,
-        device=device,
-        record_every=record_every,
-    )
-    return {
-        "convex_nmse": result.convex_nmse,
-        "nmse": result.nmse.tolist(),
-        "certificate": result.certificate.tolist(),
-        "history_epochs": result.history_epochs.tolist(),
-        "history_nmse": result.history_nmse.T.tolist(),
-    }
+    return train_record(x, y, random_starts(dim, width, runs, rng), training)[1]
