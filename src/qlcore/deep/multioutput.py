@@ -61,9 +61,9 @@ import torch
 from qlcore.deep.train import (
     ADAM_BETAS,
     DTYPES,
-    progress_bar,
-    record_epochs,
-    torch_thread_count,
+    _progress_bar,
+    _record_epochs,
+    _torch_thread_count,
 )
 from qlcore.infra.checks import (
     InputError,
@@ -438,10 +438,10 @@ def train_multioutput(
         if gamma
         else 1.0
     )  # (M, K): output m uses block m only (eq. E.4)
-    history_epochs = record_epochs(epochs, record_every)
+    history_epochs = _record_epochs(epochs, record_every)
     history = np.zeros((len(history_epochs), len(starts)))
-    bar = progress_bar(epochs, f"training {len(starts)} {variant} networks", progress)
-    with torch_thread_count(threads, torch_device), bar:
+    bar = _progress_bar(epochs, f"training {len(starts)} {variant} networks", progress)
+    with _torch_thread_count(threads, torch_device), bar:
         record = 0
         for epoch in range(epochs + 1):
             fit = lifted.fit(q, lam * own_units, alpha)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.deep import data, networks, train
-from qlcore.infra.checks import check_choice, check_int, check_positive_int, check_seed
+from qlcore.infra.checks import InputError, check_choice, check_int, check_positive_int, check_seed
 
 DEPTH = 2  # both figures train two QL layers
 
@@ -30,6 +30,12 @@ def train_record(x, y, starts, training: dict) -> tuple[train.DeepTrainResult, d
     :func:`qlcore.deep.train.train_deep_networks` (no progress bar: a sweep shows one). Returns
     the result and its JSON record: the convex optimum's NMSE and, per network, the final NMSE,
     the certificate (eq. F.3) and the NMSE at the recorded epochs."""
+    if not isinstance(training, dict) or not all(isinstance(key, str) for key in training):
+        raise InputError(
+            f"training must be a dict of keyword arguments of train_deep_networks, got "
+            f"{type(training).__name__}",
+            argument="training",
+        )
     result = train.train_deep_networks(x, y, starts, progress=False, **training)
     return result, {
         "convex_nmse": result.convex_nmse,

@@ -224,7 +224,7 @@ def _converter(dtype, device):
 
 
 @contextlib.contextmanager
-def torch_thread_count(threads: int, device: torch.device):
+def _torch_thread_count(threads: int, device: torch.device):
     """Within the block torch computes on ``threads`` intra-op threads when ``device`` is the
     CPU (unchanged on a GPU); the count before is restored after."""
     before = torch.get_num_threads()
@@ -236,14 +236,14 @@ def torch_thread_count(threads: int, device: torch.device):
         torch.set_num_threads(before)
 
 
-def record_epochs(epochs: int, record_every: int) -> np.ndarray:
+def _record_epochs(epochs: int, record_every: int) -> np.ndarray:
     """The epochs at which a trainer records the NMSE: every ``record_every`` and the last."""
     epochs = check_positive_int(epochs, "epochs", minimum=0)
     record_every = check_positive_int(record_every, "record_every")
     return np.unique(np.append(np.arange(0, epochs + 1, record_every), epochs))
 
 
-def progress_bar(epochs: int, description: str, progress: bool | None):
+def _progress_bar(epochs: int, description: str, progress: bool | None):
     """A tqdm bar over ``epochs``: shown when ``progress`` is True, or when it is None and the
     run is long (1,000 epochs or more); never with ``TQDM_DISABLE=1``."""
     show = (epochs >= 1000) if progress is None else bool(progress)
@@ -326,11 +326,11 @@ def train_deep_networks(
         for part in (0, 1)
     ]
     optimizer = torch.optim.Adam(params, lr=lr, betas=ADAM_BETAS, fused=True)
-    history_epochs = record_epochs(epochs, record_every)
+    history_epochs = _record_epochs(epochs, record_every)
     history = np.zeros((len(history_epochs), len(starts)))
-    bar = progress_bar(epochs, f"training {len(starts)} deep networks", progress)
+    bar = _progress_bar(epochs, f"training {len(starts)} deep networks", progress)
     record = 0
-    with torch_thread_count(threads, torch_device):
+    with _torch_thread_count(threads, torch_device):
         for epoch in range(epochs + 1):
             fit, pen = lifted.loss(params)
             if epoch == history_epochs[record]:
