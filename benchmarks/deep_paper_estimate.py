@@ -1,13 +1,13 @@
 """How long paper-scale Figs. 4 and 5 take with the deep engine, from short timed runs.
 
 For each figure it trains, at the paper's settings (``d``, ``N``, 10 networks per call as in a
-sweep point), a few hidden widths for ``--epochs`` epochs, takes the time per step after one
-untimed warm-up call, fits ``t(h) = a + b h^2`` (the step's arithmetic grows as ``h^2``) and sums
-it over the figure's widths, epochs and points (the time per step is the difference of calls with
-``E`` and ``3E`` epochs over ``2E``, which cancels each call's fixed cost). It also prints the arithmetic floor: the three
-first-layer products of a step (forward and the two of the backward pass), ``3 h m_1 F_1``
-multiply-adds with ``m_1 = d h`` and ``F_1 = d(d+1)/2``, at a single-core float32 matrix-product
-rate measured here on a product of the same shape. The projection assumes one worker per core.
+sweep point), a few hidden widths and takes the time per step as the difference of calls with
+``E`` and ``3E`` epochs over ``2E`` (which cancels each call's fixed cost). It fits
+``t(h) = a + b h^2`` (the step's arithmetic grows as ``h^2``) and sums it over the figure's widths,
+epochs and points. It also prints the arithmetic floor: the three first-layer products of a step
+(forward and the two of the backward pass), ``3 h m_1 F_1`` multiply-adds with ``m_1 = d h`` and
+``F_1 = d(d+1)/2``, at a single-core float32 matrix-product rate measured here on a product of the
+same shape. The projection assumes one worker per core. Run it on an idle machine.
 
     python benchmarks/deep_paper_estimate.py              # both figures, ~2 min
     python benchmarks/deep_paper_estimate.py --epochs 20  # quicker, noisier
