@@ -15,11 +15,12 @@ RANK = {
     "dynamics": 2,
     "deep": 2,
     "samples": 3,
-    "viz": 4,
-    "experiments": 5,
-    "reproduce": 6,
-    "cli": 7,
-    "__main__": 8,
+    "stationary": 4,
+    "viz": 5,
+    "experiments": 6,
+    "reproduce": 7,
+    "cli": 8,
+    "__main__": 9,
 }
 
 
