@@ -118,7 +118,9 @@ def near_tight_weights(planted, spread: float | None = None) -> np.ndarray:
     m, d = planted.shape
     gram = planted.T @ planted + near_tight_difference(planted, spread)
     values, vectors = np.linalg.eigh(gram)
-    root = (vectors * np.sqrt(np.clip(values, 0.0, None))) @ vectors.T
+    values = np.clip(values, 0.0, None)
+    values[0] = 0.0  # the kernel (v): rounding leaves ~eps |gram|, whose root ~1e-8 adds a rank
+    root = (vectors * np.sqrt(values)) @ vectors.T
     return np.vstack([root, np.zeros((m - d, d))])
 
 

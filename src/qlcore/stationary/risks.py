@@ -179,6 +179,8 @@ class EmpiricalRisk(_Risk):
 
 def check_risk(risk, name: str = "risk") -> _Risk:
     """``risk`` if it is a :class:`PopulationRisk` or :class:`EmpiricalRisk`, else an InputError."""
+    if not isinstance(name, str):
+        raise InputError(f"name must be a string, got {type(name).__name__}", argument="name")
     if not isinstance(risk, _Risk):
         raise InputError(
             f"{name} must be a PopulationRisk or EmpiricalRisk, got {type(risk).__name__}",
