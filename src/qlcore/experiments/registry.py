@@ -18,6 +18,9 @@ DEFAULT_DEVICES = ("cpu",)
 
 REGISTRY = {
     "cover-efron": "qlcore.experiments.cover_efron",
+    "gamarnik-barrier": "qlcore.experiments.gamarnik_barrier",
+    "gamarnik-init": "qlcore.experiments.gamarnik_init",
+    "gamarnik-stationary": "qlcore.experiments.gamarnik_stationary",
     "kazemipour-fig2": "qlcore.experiments.kazemipour_fig2",
     "kazemipour-fig2-code": "qlcore.experiments.kazemipour_fig2_code",
     "kazemipour-fig3": "qlcore.experiments.kazemipour_fig3",

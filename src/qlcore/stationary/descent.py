@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from qlcore.infra.checks import (
     InputError,
@@ -50,7 +51,8 @@ class DescentResult:
     them, ``risk`` (T, R) and ``sigma_min`` (T, R) (smallest singular value of ``W_t``; a run that
     has stopped repeats its last values); ``min_sigma_min`` (R,) the smallest recorded one;
     ``monotone`` (R,) whether the recorded risk never increased (beyond ``1e-12`` times the
-    start's risk, rounding); ``step`` the step size.
+    risk at ``W = 0``, the scale of the rounding errors of the moment formula); ``step`` the
+    step size.
     """
 
     weights: np.ndarray
@@ -113,28 +115,30 @@ def gradient_descent(
     passed = np.full((weights.shape[0], len(milestones)), -1)
     active = np.ones(weights.shape[0], dtype=bool)
     records, risks, sigmas = [], [], []
-    for iteration in range(max_iterations + 1):
-        gradient = risk.gradients(weights[active])
-        norms = np.linalg.norm(gradient, axis=(-2, -1))
-        reached = norms <= tolerance
-        rows = np.flatnonzero(active)
-        for column, level in enumerate(milestones):
-            crossed = rows[(norms <= level) & (passed[rows, column] < 0)]
-            passed[crossed, column] = iteration
-        if iteration % record_every == 0 or iteration == max_iterations or reached.any():
-            records.append(iteration)
-            risks.append(np.asarray(risk.values(weights), dtype=float).reshape(-1))
-            sigmas.append(_sigma_min(weights))
-        done = np.flatnonzero(active)[reached]
-        iterations[done] = iteration
-        if iteration == max_iterations:
-            break
-        still = np.flatnonzero(active)[~reached]
-        weights[still] -= step * gradient[~reached]
-        active[done] = False
-        if not active.any():
-            break
+    with threadpool_limits(limits=1, user_api="blas"):  # small products: see barrier
+        for iteration in range(max_iterations + 1):
+            gradient = risk.gradients(weights[active])
+            norms = np.linalg.norm(gradient, axis=(-2, -1))
+            reached = norms <= tolerance
+            rows = np.flatnonzero(active)
+            for column, level in enumerate(milestones):
+                crossed = rows[(norms <= level) & (passed[rows, column] < 0)]
+                passed[crossed, column] = iteration
+            if iteration % record_every == 0 or iteration == max_iterations or reached.any():
+                records.append(iteration)
+                risks.append(np.asarray(risk.values(weights), dtype=float).reshape(-1))
+                sigmas.append(_sigma_min(weights))
+            done = np.flatnonzero(active)[reached]
+            iterations[done] = iteration
+            if iteration == max_iterations:
+                break
+            still = np.flatnonzero(active)[~reached]
+            weights[still] -= step * gradient[~reached]
+            active[done] = False
+            if not active.any():
+                break
     risk_history, sigma_history = np.array(risks), np.array(sigmas)
+    rounding = 1e-12 * float(np.max(risk.values(np.zeros_like(weights[:1]))))
     return DescentResult(
         weights=weights,
         iterations=iterations,
@@ -143,7 +147,7 @@ def gradient_descent(
         risk=risk_history,
         sigma_min=sigma_history,
         min_sigma_min=sigma_history.min(axis=0),
-        monotone=np.all(np.diff(risk_history, axis=0) <= 1e-12 * risk_history[0], axis=0),
+        monotone=np.all(np.diff(risk_history, axis=0) <= rounding, axis=0),
         step=float(step),
     )
 
