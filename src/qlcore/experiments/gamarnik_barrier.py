@@ -268,7 +268,10 @@ def plot(result: dict):
         ax.fill_between(x, low, high, color=line.get_color(), alpha=0.15)
     ax.axvline(1.0, **style.THEORY_LINE, label="N = d(d+1)/2")
     ax.axhline(1.0, color="0.6", lw=0.8)
-    ax.set_xscale("log")
+    ax.set_xscale("log", base=2)
+    ticks = result["settings"]["sample_ratios"]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks], fontsize=7)
+    ax.minorticks_off()
     ax.set_xlabel("samples N / (d(d+1)/2)")
     ax.set_ylabel("empirical / population barrier")
     ax.set_title("empirical barrier (min over rank ≤ d-1), Gaussian inputs")

@@ -242,6 +242,8 @@ def plot(result: dict):
     ax.axhline(1.0, color="0.6", lw=0.8)
     ax.set_xscale("log", base=2)
     ax.set_yscale("log", base=2)
+    ax.set_xticks(settings["dims"], [str(d) for d in settings["dims"]])
+    ax.minorticks_off()
     ax.set_xlabel("d")
     ax.set_ylabel(f"smallest m / d² with P > {LEVEL}")
     ax.set_title("threshold against d")

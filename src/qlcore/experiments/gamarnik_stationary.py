@@ -229,9 +229,11 @@ KIND_COLORS = {
 
 
 def plot(result: dict):
-    """Census bars (left), smallest ``sigma_min`` along trajectories (middle), iterations against
-    ``1/eps`` (right)."""
+    """Census bars for the largest ``d`` (left), ``sigma_min(W_t) / sigma_min(W*)`` along a few
+    trajectories from below the barrier for the largest ``d`` (middle), median iterations
+    against ``1/eps`` (right)."""
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
     result = _check(result)
     style.use()
@@ -259,25 +261,33 @@ def plot(result: dict):
             positions.append(position)
             labels.append(f"{kind}\n(N={cell['n_samples']})")
     ax.set_xticks(positions, labels, fontsize=7, rotation=30, ha="right")
-    for name, color in KIND_COLORS.items():
-        ax.bar([], [], color=color, label=name)
-    ax.bar([], [], color="white", edgecolor="0.3", hatch="//", label="rank < d")
+    handles = [Patch(color=color, label=name) for name, color in KIND_COLORS.items()]
+    handles.append(Patch(facecolor="white", edgecolor="0.3", hatch="//", label="rank < d"))
+    ax.legend(handles=handles, fontsize=7, loc="upper center", ncol=3, bbox_to_anchor=(0.5, 1.0))
+    ax.set_ylim(
+        0, 1.3 * max(len(c["points"]) for k in result["census"][dim].values() for c in k.values())
+    )
     ax.set_ylabel("starts")
     ax.set_title(f"where descent stops, d = {dim}, m = {int(dim) + 2}")
-    ax.legend(fontsize=7, loc="upper right", ncol=2)
     ax = axes[1]
-    for dim, cell in result["descent"].items():
-        ax.scatter(
-            np.asarray(cell["start_risk"]) / cell["barrier"],
-            cell["min_sigma_ratio"],
-            s=10,
-            label=f"d = {dim}",
-        )
-    ax.set_xlabel("start risk / empirical barrier")
-    ax.set_ylabel("min over t of σ_min(W_t) / σ_min(W*)")
-    ax.set_ylim(0, None)
-    ax.set_title("descent from below the barrier keeps full rank")
-    ax.legend(fontsize=7)
+    dim = str(max(result["settings"]["descent_dims"], key=int))
+    cell = result["descent"][dim]
+    for sigma in cell["trace_sigma_ratio"]:
+        ax.plot(np.asarray(cell["trace_iterations"]) + 1, sigma, color="#2471a3", lw=1)
+    lowest = min(cell["min_sigma_ratio"])
+    ax.axhline(
+        lowest,
+        color="#c0392b",
+        ls="--",
+        lw=1,
+        label=f"lowest over {len(cell['min_sigma_ratio'])} runs",
+    )
+    ax.set_xscale("log")
+    ax.set_ylim(0, 1.1 * max(max(s) for s in cell["trace_sigma_ratio"]))
+    ax.set_xlabel("iteration t + 1")
+    ax.set_ylabel("σ_min(W_t) / σ_min(W*)")
+    ax.set_title(f"from 0.9 x the barrier, d = {dim}: rank is kept")
+    ax.legend(fontsize=7, loc="lower left")
     ax = axes[2]
     for dim, cell in result["descent"].items():
         iterations = np.asarray(cell["iterations"], dtype=float)

@@ -20,6 +20,10 @@ START_KINDS = ("random", "small", "rank-deficient", "near barrier")
 the best near-tight rank-deficient weights (:func:`qlcore.stationary.barrier.best_spread`) plus
 a perturbation of relative size 1e-3."""
 
+TRACES = 5
+"""Trajectories of :func:`descent_point` returned whole (sampled), for the figure."""
+TRACE_POINTS = 80
+
 
 def _check_shape(rows, dim) -> tuple[int, int]:
     """``rows`` and ``dim`` of ``W*``: integers with ``rows >= dim >= 2``."""
@@ -178,7 +182,8 @@ def descent_point(
     empirical barrier (the rank-``(d - 1)`` minimum found from ``barrier_starts`` starts):
     ``sigma_min(W_t) / sigma_min(W*)`` at its smallest, the iterations to ``|grad|_F <= eps`` for
     each ``eps`` of ``milestones`` (-1 if not within ``max_iterations``) and the final relative
-    risk."""
+    risk; for the first :data:`TRACES` starts, ``sigma_min(W_t) / sigma_min(W*)`` and the relative
+    risk at about :data:`TRACE_POINTS` log-spaced recorded iterations."""
     fraction = check_real(fraction, "fraction", positive=True, maximum=1.0)
     rows, dim = _check_shape(rows, dim)
     n_samples = check_positive_int(n_samples, "n_samples")
@@ -197,8 +202,12 @@ def descent_point(
         milestones=sorted(milestones, reverse=True),
     )
     at_zero = float(risk.values(np.zeros_like(planted)))
+    shown = np.unique(np.geomspace(1, len(run.record_iterations), TRACE_POINTS).astype(int) - 1)
     return {
         "barrier": wall / at_zero,
+        "trace_iterations": run.record_iterations[shown].tolist(),
+        "trace_sigma_ratio": (run.sigma_min[shown, :TRACES] / _sigma_min(planted)).T.tolist(),
+        "trace_risk": (run.risk[shown, :TRACES] / at_zero).T.tolist(),
         "start_risk": (np.asarray(risk.values(begin)) / at_zero).tolist(),
         "min_sigma_ratio": (run.min_sigma_min / _sigma_min(planted)).tolist(),
         "milestones": sorted(milestones, reverse=True),
