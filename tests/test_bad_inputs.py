@@ -283,6 +283,9 @@ OVERRIDES = {
     ("qlcore.viz.dynamics_widgets.convergence_explorer", "widths"): lambda: ("1",),
     ("qlcore.viz.dynamics_widgets.convergence_explorer", "spectra"): lambda: ("flat, λ* = 2",),
     ("qlcore.viz.cone_widgets.rotating_cone", "n_views"): lambda: 2,
+    ("qlcore.viz.stationary_widgets.start_explorer", "dims"): lambda: (4,),
+    ("qlcore.viz.stationary_widgets.start_explorer", "ratios"): lambda: (1,),
+    ("qlcore.viz.stationary_widgets.start_explorer", "draws"): lambda: 20,
     ("qlcore.viz.widgets.training_curve_explorer", "result"): _fig2_result,
     ("qlcore.viz.cone_widgets.face_fraction_figure", "dim"): lambda: 3,
     ("qlcore.samples.strings.string_method", "max_iterations"): lambda: 20,
@@ -374,7 +377,8 @@ BUDGETS = {
         "cone_widgets.cone_figure cone_widgets.face_count_explorer "
         "cone_widgets.face_fraction_figure cone_widgets.rotating_cone "
         "dynamics_widgets.convergence_explorer "
-        "dynamics_widgets.explorer_frame widgets.png_frame widgets.training_curve_explorer"
+        "dynamics_widgets.explorer_frame stationary_widgets.start_explorer "
+        "stationary_widgets.start_histograms widgets.png_frame widgets.training_curve_explorer"
     ).split()
 }
 
