@@ -149,3 +149,19 @@ def test_argument_checks():
         with pytest.raises(InputError) as error:
             call()
         assert error.value.argument == argument
+
+
+def test_random_projections_remove_one_direction_and_stay_above_the_bound():
+    planted = planted_weights(8, 4, seed=3)
+    weights = barrier.random_projections(planted, 300, seed=4)
+    assert weights.shape == (300, 8, 4)
+    assert all(np.linalg.matrix_rank(w) == 3 for w in weights[:20])
+    # W = W* (I - u u^T): W* - W = (W* u) u^T has rank one, and its row space is W's kernel
+    for w in weights[:20]:
+        change = planted - w
+        assert np.linalg.matrix_rank(change) == 1
+        row = np.linalg.svd(change)[2][0]
+        assert np.linalg.norm(w @ row) < 1e-12 * np.linalg.norm(planted)
+    for law in ("gaussian", "uniform", "laplace"):
+        risk = PopulationRisk(planted, law)
+        assert np.min(risk.values(weights)) >= risk.bound() * (1 - 1e-9)

@@ -1,7 +1,8 @@
 """Gamarnik et al., the energy barrier (§4.2): rank-deficient weights have a risk above the bound.
 
 Left: for each input law and dimension, the population risks of random rank-``(d - 1)`` weights
-over the bound ``min{mu4 - mu2^2, 2 mu2^2} sigma_min(W*)^4`` (histograms), with the minimum an
+``W* (I - u u^T)`` (the planted network with a random input direction removed) over the bound
+``min{mu4 - mu2^2, 2 mu2^2} sigma_min(W*)^4`` (histograms), with the minimum an
 adversarial search finds and the near-tight constructions. Right: the minimum of the *empirical*
 risk over rank ``<= d - 1`` against the number of samples, over the population minimum (the
 quantity whose lower bound is ``C_5 sigma_min^4 / 2`` in the paper, ``C_5`` not given). ``W*`` is
@@ -250,12 +251,12 @@ def plot(result: dict):
         cell = result["population"][law][dim]
         ratios = np.asarray(cell["random"]) / cell["bound_constant"]
         bins = np.geomspace(0.8, max(ratios.max(), 10.0) * 1.1, 60)
-        ax.hist(ratios, bins=bins, color=color, alpha=0.45, label=f"{law}: random W")
+        ax.hist(ratios, bins=bins, color=color, alpha=0.45, label=f"{law}: W*(I - uuᵀ)")
         ax.axvline(table[law][dim]["search_min"], color=color, lw=1.6, label=f"{law}: search min")
     ax.axvline(1.0, **style.THEORY_LINE, label="bound")
     ax.set_xscale("log")
     ax.set_xlabel("population risk / bound")
-    ax.set_ylabel("random rank-(d-1) weights")
+    ax.set_ylabel("random directions u")
     ax.set_title(f"rank d-1 weights, d = {dim}, m = {2 * int(dim)}")
     ax.legend(fontsize=7, ncol=2, loc="upper right")
     ax = axes[1]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.experiments import check_result, check_scale
-from qlcore.infra.checks import check_seed
+from qlcore.infra.checks import check_positive_int, check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.stationary import points
 from qlcore.viz import style
@@ -58,6 +58,7 @@ SCALE_SETTINGS = {
 
 def sample_settings(dim: int) -> dict:
     """The census's two sample sizes: ``"above"`` ``d(d+1)`` and ``"below"`` ``d(d+1)/2 - 2``."""
+    dim = check_positive_int(dim, "dim", minimum=2)
     return {"above": dim * (dim + 1), "below": dim * (dim + 1) // 2 - 2}
 
 
@@ -147,7 +148,8 @@ def _records(result, size=None):
 
 
 def exponents(result: dict) -> dict:
-    """Least-squares slopes of ``log T`` (median iterations) against ``log(1/eps)`` per ``d``
+    """Least-squares slopes of ``log T`` (``T`` = 1 + median iterations to ``eps``, over the runs)
+    against ``log(1/eps)`` per ``d``
     (``"eps"``), over the milestones every run reached, and against ``log d`` at the smallest
     ``eps`` every dimension reached (``"d"``)."""
     result = _check(result)
@@ -155,8 +157,8 @@ def exponents(result: dict) -> dict:
     for dim, cell in result["descent"].items():
         iterations = np.asarray(cell["iterations"], dtype=float)
         eps = np.asarray(cell["milestones"])
-        reached = np.all(iterations > 0, axis=0)
-        median = np.median(iterations[:, reached], axis=0)
+        reached = np.all(iterations >= 0, axis=0)
+        median = np.median(iterations[:, reached], axis=0) + 1
         if reached.sum() >= 2:
             slopes[dim] = float(np.polyfit(np.log(1 / eps[reached]), np.log(median), 1)[0])
         at_smallest[dim] = dict(zip(eps[reached].tolist(), median.tolist()))
@@ -180,8 +182,8 @@ def claims(result: dict) -> dict[str, bool]:
       (relative empirical risk at most :data:`GLOBAL`), above and below the span threshold;
     * ``global_recovers_teacher``: above it, every global minimum has ``W = Q W*`` with a
       Procrustes residual below :data:`RECOVERY`;
-    * ``others_are_rank_deficient_saddles``: every stopped point that is not global has rank
-      below ``d`` and a negative Hessian eigenvalue;
+    * ``rank_deficient_are_saddles``: every stopped point of rank below ``d`` that is not a
+      global minimum has a negative Hessian eigenvalue (a saddle, not a spurious minimum);
     * ``below_span_does_not_generalise``: below the threshold the median population risk of the
       global minima found is more than 100 times that above it;
     * ``descent_from_below_barrier``: every trajectory started below the barrier reaches every
@@ -193,8 +195,8 @@ def claims(result: dict) -> dict[str, bool]:
         stationary = record["kind"] != "not stationary"
         if stationary and record["rank"] == dim:
             full &= record["kind"] == "global minimum"
-        if stationary and record["kind"] != "global minimum":
-            others &= record["rank"] < dim and record["n_negative"] >= 1
+        if stationary and record["rank"] < dim and record["kind"] != "global minimum":
+            others &= record["n_negative"] >= 1
     for _, record in _records(result, "above"):
         if record["kind"] == "global minimum":
             recovers &= record["procrustes"] < RECOVERY
@@ -214,7 +216,7 @@ def claims(result: dict) -> dict[str, bool]:
     return {
         "full_rank_are_global": bool(full),
         "global_recovers_teacher": bool(recovers),
-        "others_are_rank_deficient_saddles": bool(others),
+        "rank_deficient_are_saddles": bool(others),
         "below_span_does_not_generalise": bool(generalise),
         "descent_from_below_barrier": bool(below),
     }
@@ -230,8 +232,8 @@ KIND_COLORS = {
 
 def plot(result: dict):
     """Census bars for the largest ``d`` (left), ``sigma_min(W_t) / sigma_min(W*)`` along a few
-    trajectories from below the barrier for the largest ``d`` (middle), median iterations
-    against ``1/eps`` (right)."""
+    trajectories from below the barrier per ``d`` (middle), median iterations against ``1/eps``
+    (right)."""
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
@@ -270,32 +272,28 @@ def plot(result: dict):
     ax.set_ylabel("starts")
     ax.set_title(f"where descent stops, d = {dim}, m = {int(dim) + 2}")
     ax = axes[1]
-    dim = str(max(result["settings"]["descent_dims"], key=int))
-    cell = result["descent"][dim]
-    for sigma in cell["trace_sigma_ratio"]:
-        ax.plot(np.asarray(cell["trace_iterations"]) + 1, sigma, color="#2471a3", lw=1)
-    lowest = min(cell["min_sigma_ratio"])
-    ax.axhline(
-        lowest,
-        color="#c0392b",
-        ls="--",
-        lw=1,
-        label=f"lowest over {len(cell['min_sigma_ratio'])} runs",
-    )
+    lowest = 1.0
+    for index, (dim, cell) in enumerate(result["descent"].items()):
+        color = f"C{index}"
+        for number, sigma in enumerate(cell["trace_sigma_ratio"]):
+            label = f"d = {dim}" if number == 0 else None
+            ax.plot(np.asarray(cell["trace_iterations"]) + 1, sigma, color=color, lw=1, label=label)
+        lowest = min(lowest, min(cell["min_sigma_ratio"]))
+    ax.axhline(lowest, color="0.3", ls="--", lw=1, label="lowest over all runs")
     ax.set_xscale("log")
-    ax.set_ylim(0, 1.1 * max(max(s) for s in cell["trace_sigma_ratio"]))
+    ax.set_ylim(0, 1.15)
     ax.set_xlabel("iteration t + 1")
     ax.set_ylabel("σ_min(W_t) / σ_min(W*)")
-    ax.set_title(f"from 0.9 x the barrier, d = {dim}: rank is kept")
-    ax.legend(fontsize=7, loc="lower left")
+    ax.set_title("from 0.9 x the barrier: the rank is kept")
+    ax.legend(fontsize=7, loc="lower left", ncol=2)
     ax = axes[2]
     for dim, cell in result["descent"].items():
         iterations = np.asarray(cell["iterations"], dtype=float)
         eps = np.asarray(cell["milestones"])
-        reached = np.all(iterations > 0, axis=0)
+        reached = np.all(iterations >= 0, axis=0)
         ax.plot(
             1 / eps[reached],
-            np.median(iterations[:, reached], axis=0),
+            np.median(iterations[:, reached], axis=0) + 1,
             marker="o",
             markersize=3.5,
             label=f"d = {dim}",
@@ -303,7 +301,7 @@ def plot(result: dict):
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("1 / ε")
-    ax.set_ylabel("median iterations to |∇L̂| ≤ ε")
+    ax.set_ylabel("1 + median iterations to |∇L̂| ≤ ε")
     ax.set_title("iterations to an ε-stationary point")
     ax.legend(fontsize=7)
     fig.tight_layout()

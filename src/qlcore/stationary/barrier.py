@@ -68,6 +68,21 @@ def random_rank_deficient(m: int, d: int, draws: int, *, rank: int | None = None
     return left @ rng.standard_normal((draws, rank, d))
 
 
+def random_projections(planted, draws: int, *, seed=0) -> np.ndarray:
+    """``draws`` weights ``W* (I - u u^T)`` with ``u`` uniform on the unit sphere: the planted
+    network with one input direction removed, of rank ``d - 1``. Its population risk is at least
+    the bound, and equals ``kappa sigma_min^4``-order values only when ``u`` is near the bottom
+    right singular vector of ``W*``: an array ``(draws, m, d)``."""
+    planted = _check_planted(planted)
+    draws = check_positive_int(draws, "draws")
+    check_budget(
+        "the weights", argument="draws", nbytes=8.0 * draws * planted.size, fix="draw fewer"
+    )
+    directions = rng_from_seed(seed).standard_normal((draws, planted.shape[1]))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    return planted - (planted @ directions.T).T[:, :, None] * directions[:, None, :]
+
+
 def _bottom(planted: np.ndarray) -> tuple[float, np.ndarray]:
     """``sigma_min(W*)`` and its right singular vector."""
     _, singular, right = np.linalg.svd(planted)

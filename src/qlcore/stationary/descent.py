@@ -7,8 +7,10 @@ and the gradient vanishes, ``sum_i r_i x_i x_i^T = 0``; its inner product with
 the empirical risk is 0. When the ``x_i x_i^T`` span the symmetric matrices
 (``N >= d(d+1)/2`` for a continuous law), ``M = 0`` follows, and then ``W = Q W*`` with ``Q``
 orthogonal (:func:`procrustes`). Rank-deficient stationary points exist (``W = 0`` is one) and
-gradient descent from a rank-deficient start stays rank-deficient:
-``W_{t+1} = W_t (I - 2 eta G_t)`` keeps the kernel of ``W_t``.
+gradient descent from a rank-deficient start stays rank-deficient in exact arithmetic:
+``W_{t+1} = W_t (I - 2 eta G_t)`` is a product with ``W_t``, so its rank cannot grow. In floating
+point, rounding errors along the missing direction grow where the curvature there is negative,
+and descent can leave a rank-deficient saddle after many iterations.
 
 **Descent from below the barrier** (§4.4). Started with a risk below the empirical barrier,
 descent cannot reach a rank-deficient point (their risk is above the barrier and the risk

@@ -45,15 +45,19 @@ def population_barrier_point(
     law: str, dim: int, rows: int, draws: int, starts: int, mc_samples: int, seed: int
 ) -> dict:
     """Population risks over ``sigma_min(W*)^4`` of rank-``(d - 1)`` weights for one law and
-    dimension: ``draws`` random ones, an adversarial search from ``starts`` starts, the
-    trace-free and best-spread near-tight constructions, and a Monte-Carlo estimate (mean and
-    standard error over ``mc_samples`` inputs) of the trace-free construction's risk."""
+    dimension: ``draws`` random projections ``W* (I - u u^T)``
+    (:func:`qlcore.stationary.barrier.random_projections`), an adversarial search from ``starts``
+    starts, the trace-free and best-spread near-tight constructions, and a Monte-Carlo estimate
+    (mean and standard error over ``mc_samples`` inputs) of the trace-free construction's risk."""
     check_choice(law, "law", span.INPUT_LAWS)
     rows, dim = _check_shape(rows, dim)
+    draws = check_positive_int(draws, "draws")
+    starts = check_positive_int(starts, "starts")
+    mc_samples = check_positive_int(mc_samples, "mc_samples")
     planted = risks.planted_weights(rows, dim, seed=[seed, dim])
     risk = risks.PopulationRisk(planted, law)
     sigma4 = _sigma_min(planted) ** 4
-    random = risk.values(barrier.random_rank_deficient(rows, dim, draws, seed=[seed, dim, 1]))
+    random = risk.values(barrier.random_projections(planted, draws, seed=[seed, dim, 1]))
     search = barrier.minimise_rank_deficient(risk, starts=starts, seed=[seed, dim, 2])
     difference = barrier.near_tight_difference(planted)
     x = span.sample_inputs(law, mc_samples, dim, seed=[seed, dim, 3])
@@ -241,10 +245,12 @@ def empirical_init_point(
     """For ``m = round(ratio d^2)`` and ``draws`` (Gaussian ``W*``, ``n_samples`` Gaussian inputs)
     pairs: the empirical risk of the isotropic start over the empirical barrier found by
     :func:`qlcore.stationary.barrier.minimise_rank_deficient` from ``starts`` starts (an upper
-    estimate of the barrier) and over the population bound ``2 sigma_min(W*)^4``."""
-    dim = check_positive_int(dim, "dim")
+    estimate of the barrier) and over the population bound ``2 sigma_min(W*)^4``. Needs
+    ``n_samples >= d(d+1)/2``: with fewer there is no empirical barrier (a rank-deficient
+    interpolant exists)."""
+    dim = check_positive_int(dim, "dim", minimum=2)
     rows = max(dim, int(round(check_real(ratio, "ratio", positive=True) * dim * dim)))
-    n_samples = check_positive_int(n_samples, "n_samples")
+    n_samples = check_positive_int(n_samples, "n_samples", minimum=dim * (dim + 1) // 2)
     start = initialisation.isotropic_start(rows, dim, seed=[seed, dim, rows])
     over_barrier, over_bound = [], []
     for draw in range(check_positive_int(draws, "draws")):
