@@ -173,8 +173,8 @@ def minimise_rank_deficient(
     random ``B`` with Gaussian entries scaled to ``|B|_F = |W*|_F``.
 
     BLAS runs on one thread here: L-BFGS makes many tiny BLAS calls, which OpenBLAS's threads
-    made 18 times slower (1.1 s against 0.06 s for two starts at ``d = 10``) while other programs
-    used the cores."""
+    made 3 to 18 times slower on a 2-core machine while other programs used the cores
+    (``benchmarks/bench_blas_threads.py``)."""
     risk = check_risk(risk)
     starts = check_positive_int(starts, "starts")
     max_iterations = check_positive_int(max_iterations, "max_iterations")

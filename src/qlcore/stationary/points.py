@@ -20,6 +20,9 @@ START_KINDS = ("random", "small", "rank-deficient", "near barrier")
 the best near-tight rank-deficient weights (:func:`qlcore.stationary.barrier.best_spread`) plus
 a perturbation of relative size 1e-3."""
 
+RATIO_EDGES = np.geomspace(1e-3, 1e8, 111)
+"""Bins of the histogram of risks over ``sigma_min(W*)^4`` of :func:`population_barrier_point`
+(ten per decade)."""
 TRACES = 5
 """Trajectories of :func:`descent_point` returned whole (sampled), for the figure."""
 TRACE_POINTS = 80
@@ -46,7 +49,8 @@ def population_barrier_point(
 ) -> dict:
     """Population risks over ``sigma_min(W*)^4`` of rank-``(d - 1)`` weights for one law and
     dimension: ``draws`` random projections ``W* (I - u u^T)``
-    (:func:`qlcore.stationary.barrier.random_projections`), an adversarial search from ``starts``
+    (:func:`qlcore.stationary.barrier.random_projections`; their minimum and their histogram over
+    :data:`RATIO_EDGES`, with the count outside it), an adversarial search from ``starts``
     starts, the trace-free and best-spread near-tight constructions, and a Monte-Carlo estimate
     (mean and standard error over ``mc_samples`` inputs) of the trace-free construction's risk."""
     check_choice(law, "law", span.INPUT_LAWS)
@@ -63,9 +67,13 @@ def population_barrier_point(
     x = span.sample_inputs(law, mc_samples, dim, seed=[seed, dim, 3])
     sampled = np.einsum("ni,ij,nj->n", x, difference, x) ** 2
     spread = barrier.best_spread(planted, law)
+    counts, edges = np.histogram(random / sigma4, bins=RATIO_EDGES)
     return {
         "bound_constant": risk.bound() / sigma4,
-        "random": (random / sigma4).tolist(),
+        "random_min": float(random.min()) / sigma4,
+        "random_counts": counts.tolist(),
+        "random_edges": edges.tolist(),
+        "random_outside": int(random.size - counts.sum()),
         "search": (search.values / sigma4).tolist(),
         "trace_free": float(risk.values(barrier.near_tight_weights(planted))) / sigma4,
         "best_spread": float(risk.values(barrier.near_tight_weights(planted, spread))) / sigma4,
