@@ -76,3 +76,17 @@ def test_bench_deep_quick_runs_and_the_engine_matches_the_one_network_loop():
     for method in ("(a) one-at-a-time", "(b) engine"):
         assert method in done.stdout
     assert "final NMSEs agree" in done.stdout
+
+
+@pytest.mark.slow
+def test_bench_blas_threads_runs_and_both_settings_reach_the_same_minimum():
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "bench_blas_threads.py")]
+        + ["--repeats", "1", "--starts", "1"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "ratio default / one thread:" in done.stdout
+    assert "same minimum: True" in done.stdout
