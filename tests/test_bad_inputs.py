@@ -179,6 +179,19 @@ def _fig2_result():
     }
 
 
+def _covariances():
+    """Moments of 8 samples with 3 inputs and 2 outputs (Theorem 1.2's assumptions hold)."""
+    from qlcore.homogeneous.critical_points import covariances_from_data
+
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((8, 3))
+    return covariances_from_data(x, x @ rng.standard_normal((3, 2)) + rng.standard_normal((8, 2)))
+
+
+LINEAR_U, LINEAR_V = np.array([[1.0], [0.5]]), np.array([[0.3], [-0.2], [0.1]])  # n2, n0 = 2, 3
+DEEP_WEIGHTS = (np.array([[0.3, 0.1, -0.2]]), np.array([[1.0]]), np.array([[0.5], [-0.2]]))
+
+
 # Small valid values by parameter name (used when a parameter has no default). ``scale`` has
 # none on purpose: a function that takes one runs part of an experiment, so only its checks of
 # bad values are exercised here.
@@ -188,6 +201,7 @@ VALID = {
     "argument": lambda: "n",
     "choices": lambda: ("a", "b"),
     "coords": lambda: np.array([1.0, 0.0, 1.0]),
+    "cov": _covariances,
     "crossing_times": lambda: np.array([1.0, 2.0, np.inf]),
     "d": lambda: D,
     "datasets": lambda: [(X, Y)],
@@ -294,6 +308,25 @@ OVERRIDES = {
     ("qlcore.experiments.cover_efron.exact_curves", "dims"): lambda: [3],
     ("qlcore.experiments.cover_efron.sampled_point", "d"): lambda: 3,
     ("qlcore.experiments.cover_efron.sampled_point", "n"): lambda: 4,
+    ("qlcore.homogeneous.critical_points.covariances_from_data", "y"): lambda: X @ TEACHER,
+    **{
+        (f"qlcore.homogeneous.critical_points.{name}", parameter): value
+        for name in ("risk", "gradient", "hessian", "hessian_form")
+        for parameter, value in (("u", LINEAR_U.copy), ("v", LINEAR_V.copy))
+    },
+    ("qlcore.homogeneous.critical_points.hessian_form", "du"): lambda: LINEAR_U[::-1].copy(),
+    ("qlcore.homogeneous.critical_points.hessian_form", "dv"): lambda: LINEAR_V[::-1].copy(),
+    ("qlcore.homogeneous.critical_points.critical_point", "n1"): lambda: 1,
+    ("qlcore.homogeneous.critical_points.critical_point", "index_set"): lambda: [2],
+    ("qlcore.homogeneous.critical_points.enumerate_critical_points", "n1"): lambda: 1,
+    **{
+        (f"qlcore.homogeneous.deep_linear.{name}", "weights"): lambda: list(DEEP_WEIGHTS)
+        for name in ("risk", "gradient", "hessian", "classify")
+    },
+    ("qlcore.homogeneous.deep_linear.gradient_descent", "widths"): lambda: (3, 1, 2),
+    ("qlcore.homogeneous.deep_linear.success_by_depth", "depths"): lambda: [1, 2],
+    ("qlcore.homogeneous.deep_linear.success_by_depth", "width"): lambda: 1,
+    ("qlcore.homogeneous.deep_linear.census", "widths"): lambda: (3, 1, 1, 2),
 }
 
 # Instances whose methods are tested (other classes are built from their constructors' valid
