@@ -245,11 +245,14 @@ def plot(result: dict):
     ax = axes[0]
     dim = str(max(result["settings"]["dims"]))
     table = ratios_to_bound(result)
+    largest = 10.0
     for law, color in LAW_COLORS.items():
         if law not in table:
             continue
         cell = result["population"][law][dim]
         edges = np.asarray(cell["random_edges"]) / cell["bound_constant"]
+        filled = np.flatnonzero(cell["random_counts"])
+        largest = max(largest, edges[filled[-1] + 1] if filled.size else largest)
         ax.stairs(
             cell["random_counts"],
             edges,
@@ -261,7 +264,7 @@ def plot(result: dict):
         ax.axvline(table[law][dim]["search_min"], color=color, lw=1.6, label=f"{law}: search min")
     ax.axvline(1.0, **style.THEORY_LINE, label="bound")
     ax.set_xscale("log")
-    ax.set_xlim(0.5, None)
+    ax.set_xlim(0.5, 2 * largest)
     ax.set_xlabel("population risk / bound")
     ax.set_ylabel("random directions u")
     ax.set_title(f"rank d-1 weights, d = {dim}, m = {2 * int(dim)}")
@@ -277,8 +280,8 @@ def plot(result: dict):
     ax.axvline(1.0, **style.THEORY_LINE, label="N = d(d+1)/2")
     ax.axhline(1.0, color="0.6", lw=0.8)
     ax.set_xscale("log", base=2)
-    ticks = result["settings"]["sample_ratios"]
-    ax.set_xticks(ticks, [f"{t:g}" for t in ticks], fontsize=7)
+    ticks = [t for t in result["settings"]["sample_ratios"] if np.log2(t) == round(np.log2(t))]
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
     ax.minorticks_off()
     ax.set_xlabel("samples N / (d(d+1)/2)")
     ax.set_ylabel("empirical / population barrier")
