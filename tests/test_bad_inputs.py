@@ -190,6 +190,19 @@ def _covariances():
 
 LINEAR_U, LINEAR_V = np.array([[1.0], [0.5]]), np.array([[0.3], [-0.2], [0.1]])  # n2, n0 = 2, 3
 DEEP_WEIGHTS = (np.array([[0.3, 0.1, -0.2]]), np.array([[1.0]]), np.array([[0.5], [-0.2]]))
+FACTOR = {  # matrix factorisation: y (n2, n0) = (2, 3) with LINEAR_U, LINEAR_V as factors
+    "y": np.array([[2.0, 0.5, -0.3], [0.4, -1.0, 1.2]]).copy,
+    "u": LINEAR_U.copy,
+    "v": LINEAR_V.copy,
+    "z": np.array([[1.0, 0.2, 0.0], [0.0, -0.5, 0.6]]).copy,
+}
+RELU = {  # ReLU network: one input and a row of ones, four samples, two units
+    "x": np.array([[-1.5, -0.5, 0.4, 1.2], [1.0, 1.0, 1.0, 1.0]]).copy,
+    "y": np.array([[0.8, -0.3, 0.5, 1.1]]).copy,
+    "w1": np.array([[1.0, -0.5], [0.2, 0.3]]).copy,
+    "w2": np.array([[0.7, 0.4]]).copy,
+    "direction": np.array([0.6, 0.8]).copy,
+}
 
 
 # Small valid values by parameter name (used when a parameter has no default). ``scale`` has
@@ -327,6 +340,38 @@ OVERRIDES = {
     ("qlcore.homogeneous.deep_linear.success_by_depth", "depths"): lambda: [1, 2],
     ("qlcore.homogeneous.deep_linear.success_by_depth", "width"): lambda: 1,
     ("qlcore.homogeneous.deep_linear.census", "widths"): lambda: (3, 1, 1, 2),
+    **{
+        (f"qlcore.homogeneous.factorization.{name}", parameter): FACTOR[parameter]
+        for name, parameters in (
+            ("objective", "yuv"),
+            ("gradient", "yuv"),
+            ("global_optimality", "yuv"),
+            ("local_descent", "yuv"),
+            ("convex_objective", "yz"),
+            ("factorization_optimum", "y"),
+            ("meta_algorithm", "y"),
+        )
+        for parameter in parameters
+    },
+    **{
+        (f"qlcore.homogeneous.relu.{name}", parameter): RELU[parameter]
+        for name, parameters in (
+            ("outputs", ("x", "w1", "w2")),
+            ("objective", ("x", "y", "w1", "w2")),
+            ("gradient", ("x", "y", "w1", "w2")),
+            ("stationarity", ("x", "y", "w1", "w2")),
+            ("train", ("x", "y", "w1", "w2")),
+            ("polar_check", ("x", "y", "w1", "w2")),
+            ("add_unit", ("x", "y", "w1", "w2", "direction")),
+            ("random_start", ("x", "y")),
+            ("nonincreasing_paths", ("x", "y")),
+            ("flat_rescaling", ("x",)),
+        )
+        for parameter in parameters
+    },
+    # the flat rescaling needs more units than the n2 m = 4 output entries
+    ("qlcore.homogeneous.relu.flat_rescaling", "w1"): lambda: np.tile(RELU["w1"](), 3)[:, :5],
+    ("qlcore.homogeneous.relu.flat_rescaling", "w2"): lambda: np.tile(RELU["w2"](), 3)[:, :5],
 }
 
 # Instances whose methods are tested (other classes are built from their constructors' valid
