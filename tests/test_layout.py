@@ -14,6 +14,7 @@ RANK = {
     "cones": 2,
     "dynamics": 2,
     "deep": 2,
+    "homogeneous": 2,
     "samples": 3,
     "stationary": 4,
     "viz": 5,

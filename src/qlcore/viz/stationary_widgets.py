@@ -5,7 +5,7 @@ Gamarnik et al. (§4.5) start gradient descent on the shallow quadratic network
 the risk of the start is below the energy barrier, descent (which never raises the risk) never
 reaches a rank-deficient ``W``, and its full-rank stationary points are global minima. For
 inputs with i.i.d. centred coordinates of moments ``mu2 = E X^2`` and ``mu4 = E X^4`` the
-population risk of ``W`` against the planted ``W*`` is (§4.1)
+population risk of ``W`` against the planted ``W*`` is (§4.1)::
 
     L(W) = (mu4 - 3 mu2^2) sum_i M_ii^2 + mu2^2 (2 |M|_F^2 + (tr M)^2),  M = W^T W - W*^T W*,
 
