@@ -2,7 +2,7 @@
 Theorem 1.5, Corollary 1.6 and the meta-algorithm).
 
 **The problem.** For ``Y`` of shape ``(n2, n0)`` and ``lam > 0``, over the width ``n1`` and the
-factors ``U`` (n2 x n1), ``V`` (n0 x n1),
+factors ``U`` (n2 x n1), ``V`` (n0 x n1)::
 
     F(U, V) = 1/2 |Y - U V^T|_F^2 + lam/2 (|U|_F^2 + |V|_F^2)                        (1.33)
 
@@ -11,7 +11,7 @@ with gradient (the first-order conditions (1.39))
     dF/dU = -(Y - U V^T) V + lam U,        dF/dV = -(Y - U V^T)^T U + lam V.
 
 **The convex twin.** The variational form of the nuclear norm,
-``|Z|_* = min_{n1, U V^T = Z} 1/2 (|U|_F^2 + |V|_F^2)`` (1.34), makes
+``|Z|_* = min_{n1, U V^T = Z} 1/2 (|U|_F^2 + |V|_F^2)`` (1.34), makes::
 
     G(Z) = 1/2 |Y - Z|_F^2 + lam |Z|_*                                                (1.35)
 
@@ -29,7 +29,7 @@ singular value thresholding ``Z = U_Y (S_Y - lam I)_+ V_Y^T`` of ``Y = U_Y S_Y V
 residual (:func:`global_optimality`). Near misses are measured by weak duality: every ``L``
 with ``sigma_max(L) <= lam`` gives ``G(Z) >= <L, Y> - |L|_F^2 / 2`` for all ``Z`` (add
 ``1/2 |Y - Z|^2 >= <L, Y - Z> - |L|^2 / 2`` and ``lam |Z|_* >= <L, Z>``), so with
-``L = min(1, lam / sigma_max(R)) R``,
+``L = min(1, lam / sigma_max(R)) R``::
 
     F(U, V) - min F <= F(U, V) - <L, Y> + |L|_F^2 / 2,
 

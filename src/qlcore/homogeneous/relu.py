@@ -9,7 +9,7 @@ in the chapter. ``r`` units with first-layer weights ``W1`` (n0, r) and second-l
 
 and ``theta(w1_i, w2_i) = 1/2 (|w1_i|^2 + |w2_i|^2)``: a nondegenerate pair of degree 2
 (Definition 1.7). The objective (1.46)/(1.50) at fixed ``r``, with the loss of the chapter's
-matrix-factorisation example (1.33),
+matrix-factorisation example (1.33)::
 
     F(W) = 1/2 |Y - Phi_r(X, W)|_F^2 + lam sum_i theta(w1_i, w2_i),
 
@@ -41,7 +41,7 @@ minimisation along that ray, after which (i) holds to rounding. Condition (ii), 
 projected gradient ascent on the sphere. Theorem 1.9 says that (ii) holds at every local
 minimum with a zero unit. Near misses are measured by weak duality: for every ``L`` with
 ``Omega°(L) <= lam``, ``1/2 |Y - Z|^2 + lam Omega(Z) >= <L, Y> - |L|^2 / 2`` for all ``Z``, so
-by (1.49), with ``L = min(1, lam / v) (Y - Phi)`` and ``v`` the polar value,
+by (1.49), with ``L = min(1, lam / v) (Y - Phi)`` and ``v`` the polar value::
 
     F(W) - min F <= F(W) - <L, Y> + |L|^2 / 2,
 
