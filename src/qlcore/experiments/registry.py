@@ -36,6 +36,8 @@ REGISTRY = {
     "sarao-figb6": "qlcore.experiments.sarao_figb6",
     "sarao-recovery": "qlcore.experiments.sarao_recovery",
     "sarao-uniqueness": "qlcore.experiments.sarao_uniqueness",
+    "vidal-critical-points": "qlcore.experiments.vidal_critical_points",
+    "vidal-deep-linear": "qlcore.experiments.vidal_deep_linear",
 }
 
 
