@@ -38,6 +38,8 @@ REGISTRY = {
     "sarao-uniqueness": "qlcore.experiments.sarao_uniqueness",
     "vidal-critical-points": "qlcore.experiments.vidal_critical_points",
     "vidal-deep-linear": "qlcore.experiments.vidal_deep_linear",
+    "vidal-meta-algorithm": "qlcore.experiments.vidal_meta_algorithm",
+    "vidal-relu": "qlcore.experiments.vidal_relu",
 }
 
 
