@@ -85,7 +85,7 @@ def gradient_descent(
 ) -> DescentResult:
     """Descent ``W <- W - step grad_W`` on ``risk`` from each of ``starts`` (R, m, d) until
     ``|grad|_F <= tolerance`` or ``max_iterations``. ``step`` defaults to
-    :meth:`~qlcore.stationary.risks.PopulationRisk.step_size` at the starts (the largest start
+    the risk's ``step_size`` at the starts (the largest start
     sets it, so one step size serves the batch). ``milestones``: larger tolerances whose first
     crossing is recorded too (the iterations to an ``eps``-stationary point for several ``eps``
     in one run)."""

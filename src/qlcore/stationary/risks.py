@@ -137,7 +137,7 @@ class _Risk:
 
 class PopulationRisk(_Risk):
     """``L(W)`` for inputs with i.i.d. centred coordinates of law ``law`` (a name of
-    :data:`qlcore.samples.span.INPUT_LAWS`), in closed form (§4.1)."""
+    ``qlcore.samples.span.INPUT_LAWS``), in closed form (§4.1)."""
 
     def __init__(self, planted, law: str):
         super().__init__(planted)

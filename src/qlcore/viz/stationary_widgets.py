@@ -43,7 +43,7 @@ from qlcore.viz import style
 from qlcore.viz.widgets import frame_slider, png_frame
 
 LAWS = ("gaussian", "uniform", "laplace")
-"""The default input laws: those of :data:`qlcore.samples.span.INPUT_LAWS` with a positive
+"""The default input laws: those of ``qlcore.samples.span.INPUT_LAWS`` with a positive
 barrier (Rademacher inputs have ``mu4 = mu2^2``, so a zero barrier)."""
 
 LAW_COLORS = {"gaussian": "#2471a3", "uniform": "#c0392b", "laplace": "#239b56"}
@@ -70,7 +70,7 @@ def _check_ratio(value, name: str) -> float:
 
 
 def _check_laws(laws) -> tuple[str, ...]:
-    """``laws`` as a tuple of distinct names of :data:`qlcore.samples.span.INPUT_LAWS`, each with
+    """``laws`` as a tuple of distinct names of ``qlcore.samples.span.INPUT_LAWS``, each with
     a positive barrier constant ``min{mu4 - mu2^2, 2 mu2^2}``."""
     if isinstance(laws, str) or not isinstance(laws, (list, tuple)) or not laws:
         raise InputError(
