@@ -313,6 +313,12 @@ OVERRIDES = {
     ("qlcore.viz.stationary_widgets.start_explorer", "dims"): lambda: (4,),
     ("qlcore.viz.stationary_widgets.start_explorer", "ratios"): lambda: (1,),
     ("qlcore.viz.stationary_widgets.start_explorer", "draws"): lambda: 20,
+    **{
+        (f"qlcore.viz.linear_widgets.{name}", parameter): value
+        for name in ("saddle_plane", "saddle_slice")
+        for parameter, value in (("n1", lambda: 1), ("index_set", lambda: [2]))
+    },
+    ("qlcore.viz.linear_widgets.saddle_explorer", "grid"): lambda: 11,
     ("qlcore.viz.widgets.training_curve_explorer", "result"): _fig2_result,
     ("qlcore.viz.cone_widgets.face_fraction_figure", "dim"): lambda: 3,
     ("qlcore.samples.strings.string_method", "max_iterations"): lambda: 20,
@@ -455,7 +461,8 @@ BUDGETS = {
         "cone_widgets.cone_figure cone_widgets.face_count_explorer "
         "cone_widgets.face_fraction_figure cone_widgets.rotating_cone "
         "dynamics_widgets.convergence_explorer "
-        "dynamics_widgets.explorer_frame stationary_widgets.start_explorer "
+        "dynamics_widgets.explorer_frame linear_widgets.saddle_explorer "
+        "linear_widgets.saddle_slice stationary_widgets.start_explorer "
         "stationary_widgets.start_histograms widgets.png_frame widgets.training_curve_explorer"
     ).split()
 }
