@@ -50,6 +50,7 @@ matplotlib.use("Agg", force=True)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+import torch._dynamo  # noqa: E402, F401
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -61,6 +62,10 @@ LOG = os.environ.get("QLCORE_BAD_INPUTS_LOG")
 MAX_EXAMPLES = 40  # per function, unless BUDGETS says otherwise
 DEADLINE_S = 2.0  # per example, unless BUDGETS says otherwise
 HANG = 2  # an example still running after HANG deadlines is stopped and fails as a hang
+# torch.func imports torch._dynamo on its first call, which takes seconds on a busy machine. A hang
+# stop that interrupts that import leaves torch half-initialised: the next import registers an
+# operator twice and every later torch.func call in the worker fails (seen in a fresh-clone run).
+# Hence the import of torch._dynamo above, before any example runs under a deadline.
 
 # --------------------------------------------------------------------------- the pool
 
