@@ -39,3 +39,74 @@ def reproduce_quick_via_cli(tmp_path_factory, figures, extra_args=()):
     for figure in figures:
         assert (out / f"{figure}.png").read_bytes()[:8] == PNG_MAGIC
     return {figure: json.loads((out / f"{figure}.json").read_text()) for figure in figures}, out
+
+
+def run_quick(tmp_path_factory, module) -> dict:
+    """``module.run("quick", 0, progress=False)`` on a fresh cache, without progress bars and
+    without QLCORE_SCHEDULER (QLCORE_CACHE, TQDM_DISABLE and QLCORE_SCHEDULER are restored
+    afterwards). For module-scoped fixtures: ``return run_quick(tmp_path_factory, module)``."""
+    import pytest
+
+    patch = pytest.MonkeyPatch()
+    patch.setenv("QLCORE_CACHE", str(tmp_path_factory.mktemp("cache")))
+    patch.setenv("TQDM_DISABLE", "1")
+    patch.delenv("QLCORE_SCHEDULER", raising=False)
+    try:
+        return module.run("quick", 0, progress=False)
+    finally:
+        patch.undo()
+
+
+def only_false(verdict: dict, *broken: str) -> None:
+    """The claims in ``broken`` are False and every other one in ``verdict`` is True (for a
+    ``claims()`` verdict on a result doctored to break exactly ``broken``)."""
+    assert {name for name, value in verdict.items() if value is not True} == set(broken), verdict
+    assert all(verdict[name] is False for name in broken)
+
+
+def check_figure_contract(module, result: dict, axes: int) -> None:
+    """What every figure module promises of its quick-scale ``result`` (``module.run("quick", 0)``):
+
+    - every claim is True;
+    - the result survives a strict JSON round trip, stays under 200 kB (reduced data) and records
+      its figure id, scale ``"quick"``, seed 0 and the quick settings;
+    - ``plot`` returns a matplotlib Figure with ``axes`` axes, each titled (closed afterwards);
+    - ``claims`` and ``plot`` refuse ``{}`` and ``"x"`` with an InputError naming ``result``;
+    - the module is registered under its FIGURE_ID, computes on the CPU only
+      (``DEVICES == ("cpu",)``) and ``run`` refuses ``device="cuda"`` naming the CPU."""
+    import json
+
+    import pytest
+    from matplotlib import pyplot as plt
+    from matplotlib.figure import Figure
+
+    from qlcore.experiments.registry import REGISTRY
+    from qlcore.infra.checks import InputError
+
+    verdict = module.claims(result)
+    assert verdict and all(value is True for value in verdict.values()), verdict
+
+    assert json.loads(json.dumps(result, allow_nan=False)) == result
+    assert result["figure"] == module.FIGURE_ID
+    assert result["scale"] == "quick" and result["seed"] == 0
+    assert result["settings"] == module.SCALE_SETTINGS["quick"]
+    assert len(json.dumps(result)) < 200_000  # reduced data: kilobytes
+
+    figure = module.plot(result)
+    try:
+        assert isinstance(figure, Figure)
+        assert len(figure.axes) == axes
+        assert all(ax.get_title() for ax in figure.axes)
+    finally:
+        plt.close(figure)
+
+    for call in (module.claims, module.plot):
+        for bad in ({}, "x"):
+            with pytest.raises(InputError, match="^result must be") as caught:
+                call(bad)
+            assert caught.value.argument == "result"
+
+    assert REGISTRY[module.FIGURE_ID] == module.__name__
+    assert module.DEVICES == ("cpu",)
+    with pytest.raises(ValueError, match="CPU"):
+        module.run("quick", 0, device="cuda")

@@ -3,15 +3,12 @@ scale: every claim holds, the results are JSON, the plots draw and the reduction
 docstrings say; and every claim turns False on a copy of the result doctored to break it."""
 
 import copy
-import json
 
 import numpy as np
 import pytest
-from matplotlib import pyplot as plt
-from matplotlib.figure import Figure
 
+from conftest import check_figure_contract, only_false, run_quick
 from qlcore.experiments import gamarnik_barrier, gamarnik_init, gamarnik_stationary
-from qlcore.infra.checks import InputError
 from qlcore.stationary import initialisation, points
 
 MODULES = (gamarnik_barrier, gamarnik_stationary, gamarnik_init)
@@ -19,31 +16,19 @@ AXES = {gamarnik_barrier: 2, gamarnik_stationary: 3, gamarnik_init: 3}
 KIND_NAMES = set(gamarnik_stationary.KIND_COLORS)  # descent.classify's kinds
 
 
-def _quick(tmp_path_factory, module) -> dict:
-    """``module.run("quick")`` on a fresh cache (QLCORE_CACHE is restored afterwards)."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv("QLCORE_CACHE", str(tmp_path_factory.mktemp("cache")))
-    patch.setenv("TQDM_DISABLE", "1")
-    patch.delenv("QLCORE_SCHEDULER", raising=False)
-    try:
-        return module.run("quick", 0, progress=False)
-    finally:
-        patch.undo()
-
-
 @pytest.fixture(scope="module")
 def barrier_result(tmp_path_factory):
-    return _quick(tmp_path_factory, gamarnik_barrier)
+    return run_quick(tmp_path_factory, gamarnik_barrier)
 
 
 @pytest.fixture(scope="module")
 def stationary_result(tmp_path_factory):
-    return _quick(tmp_path_factory, gamarnik_stationary)
+    return run_quick(tmp_path_factory, gamarnik_stationary)
 
 
 @pytest.fixture(scope="module")
 def init_result(tmp_path_factory):
-    return _quick(tmp_path_factory, gamarnik_init)
+    return run_quick(tmp_path_factory, gamarnik_init)
 
 
 @pytest.fixture(scope="module")
@@ -55,48 +40,12 @@ def results(barrier_result, stationary_result, init_result):
     }
 
 
-def only_false(verdict: dict, *broken: str) -> None:
-    """The claims in ``broken`` are False and every other one is True."""
-    assert {name for name, value in verdict.items() if value is not True} == set(broken), verdict
-    assert all(verdict[name] is False for name in broken)
-
-
 # Every figure
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.FIGURE_ID)
-def test_every_claim_holds_at_the_quick_scale(results, module):
-    verdict = module.claims(results[module])
-    assert verdict and all(value is True for value in verdict.values()), verdict
-
-
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.FIGURE_ID)
-def test_the_result_is_json(results, module):
-    result = results[module]
-    assert json.loads(json.dumps(result, allow_nan=False)) == result
-    assert result["figure"] == module.FIGURE_ID
-    assert result["scale"] == "quick" and result["seed"] == 0
-    assert result["settings"] == module.SCALE_SETTINGS["quick"]
-
-
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.FIGURE_ID)
-def test_plot_returns_a_figure(results, module):
-    figure = module.plot(results[module])
-    try:
-        assert isinstance(figure, Figure)
-        assert len(figure.axes) == AXES[module]
-        assert all(ax.get_title() for ax in figure.axes)
-    finally:
-        plt.close(figure)
-
-
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.FIGURE_ID)
-def test_bad_results_are_refused_naming_result(module):
-    for call in (module.claims, module.plot):
-        for bad in ({}, "x"):
-            with pytest.raises(InputError, match="^result must be") as caught:
-                call(bad)
-            assert caught.value.argument == "result"
+def test_the_figure_contract(results, module):
+    check_figure_contract(module, results[module], AXES[module])
 
 
 # gamarnik-barrier

@@ -4,13 +4,11 @@ docstrings say; and every claim turns False on a copy of the result doctored to 
 others staying True."""
 
 import copy
-import json
 
 import numpy as np
 import pytest
-from matplotlib import pyplot as plt
-from matplotlib.figure import Figure
 
+from conftest import check_figure_contract, only_false, run_quick
 from qlcore.experiments import vidal_meta_algorithm as meta
 from qlcore.experiments import vidal_relu
 from qlcore.infra.checks import InputError
@@ -29,26 +27,14 @@ REDUCTIONS = {
 }
 
 
-def _quick(tmp_path_factory, module) -> dict:
-    """``module.run("quick")`` on a fresh cache (QLCORE_CACHE is restored afterwards)."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv("QLCORE_CACHE", str(tmp_path_factory.mktemp("cache")))
-    patch.setenv("TQDM_DISABLE", "1")
-    patch.delenv("QLCORE_SCHEDULER", raising=False)
-    try:
-        return module.run("quick", 0, progress=False)
-    finally:
-        patch.undo()
-
-
 @pytest.fixture(scope="module")
 def meta_result(tmp_path_factory):
-    return _quick(tmp_path_factory, meta)
+    return run_quick(tmp_path_factory, meta)
 
 
 @pytest.fixture(scope="module")
 def relu_result(tmp_path_factory):
-    return _quick(tmp_path_factory, vidal_relu)
+    return run_quick(tmp_path_factory, vidal_relu)
 
 
 @pytest.fixture(scope="module")
@@ -56,40 +42,12 @@ def results(meta_result, relu_result):
     return {meta: meta_result, vidal_relu: relu_result}
 
 
-def only_false(verdict: dict, *broken: str) -> None:
-    """The claims in ``broken`` are False and every other one is True."""
-    assert {name for name, value in verdict.items() if value is not True} == set(broken), verdict
-    assert all(verdict[name] is False for name in broken)
-
-
 # Both figures
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.FIGURE_ID)
-def test_every_claim_holds_at_the_quick_scale(results, module):
-    verdict = module.claims(results[module])
-    assert verdict and all(value is True for value in verdict.values()), verdict
-
-
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.FIGURE_ID)
-def test_the_result_is_json(results, module):
-    result = results[module]
-    assert json.loads(json.dumps(result, allow_nan=False)) == result
-    assert result["figure"] == module.FIGURE_ID
-    assert result["scale"] == "quick" and result["seed"] == 0
-    assert result["settings"] == module.SCALE_SETTINGS["quick"]
-    assert len(json.dumps(result)) < 200_000  # reduced data: kilobytes
-
-
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.FIGURE_ID)
-def test_plot_returns_a_figure(results, module):
-    figure = module.plot(results[module])
-    try:
-        assert isinstance(figure, Figure)
-        assert len(figure.axes) == AXES[module]
-        assert all(ax.get_title() for ax in figure.axes)
-    finally:
-        plt.close(figure)
+def test_the_figure_contract(results, module):
+    check_figure_contract(module, results[module], AXES[module])
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.FIGURE_ID)
@@ -102,12 +60,6 @@ def test_bad_results_are_refused_naming_result(results, module):
             with pytest.raises(InputError, match=r"^result\b") as caught:
                 call(bad)
             assert caught.value.argument == "result"
-
-
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.FIGURE_ID)
-def test_only_the_cpu_is_accepted(module):
-    with pytest.raises(ValueError, match="CPU"):
-        module.run("quick", 0, device="cuda")
 
 
 # vidal-meta-algorithm

@@ -4,43 +4,28 @@ docstrings say; and every claim turns False on a copy of the result doctored to 
 
 import copy
 import itertools
-import json
 import math
 
 import numpy as np
 import pytest
-from matplotlib import pyplot as plt
-from matplotlib.figure import Figure
 
+from conftest import check_figure_contract, only_false, run_quick
 from qlcore.experiments import vidal_critical_points as vcp
 from qlcore.experiments import vidal_deep_linear as vdl
-from qlcore.experiments.registry import REGISTRY
 from qlcore.infra.checks import InputError
 
 MODULES = (vcp, vdl)
 AXES = {vcp: 4, vdl: 6}
 
 
-def _quick(tmp_path_factory, module) -> dict:
-    """``module.run("quick")`` on a fresh cache (QLCORE_CACHE is restored afterwards)."""
-    patch = pytest.MonkeyPatch()
-    patch.setenv("QLCORE_CACHE", str(tmp_path_factory.mktemp("cache")))
-    patch.setenv("TQDM_DISABLE", "1")
-    patch.delenv("QLCORE_SCHEDULER", raising=False)
-    try:
-        return module.run("quick", 0, progress=False)
-    finally:
-        patch.undo()
-
-
 @pytest.fixture(scope="module")
 def points_result(tmp_path_factory):
-    return _quick(tmp_path_factory, vcp)
+    return run_quick(tmp_path_factory, vcp)
 
 
 @pytest.fixture(scope="module")
 def deep_result(tmp_path_factory):
-    return _quick(tmp_path_factory, vdl)
+    return run_quick(tmp_path_factory, vdl)
 
 
 @pytest.fixture(scope="module")
@@ -48,47 +33,12 @@ def results(points_result, deep_result):
     return {vcp: points_result, vdl: deep_result}
 
 
-def only_false(verdict: dict, *broken: str) -> None:
-    """The claims in ``broken`` are False and every other one is True."""
-    assert {name for name, value in verdict.items() if value is not True} == set(broken), verdict
-    assert all(verdict[name] is False for name in broken)
-
-
 # Both figures
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda m: m.FIGURE_ID)
-def test_every_claim_holds_at_the_quick_scale(results, module):
-    verdict = module.claims(results[module])
-    assert verdict and all(value is True for value in verdict.values()), verdict
-
-
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.FIGURE_ID)
-def test_the_result_is_json(results, module):
-    result = results[module]
-    assert json.loads(json.dumps(result, allow_nan=False)) == result
-    assert result["figure"] == module.FIGURE_ID
-    assert result["scale"] == "quick" and result["seed"] == 0
-    assert result["settings"] == module.SCALE_SETTINGS["quick"]
-
-
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.FIGURE_ID)
-def test_plot_returns_a_figure(results, module):
-    figure = module.plot(results[module])
-    try:
-        assert isinstance(figure, Figure)
-        assert len(figure.axes) == AXES[module]
-        assert all(ax.get_title() for ax in figure.axes)
-    finally:
-        plt.close(figure)
-
-
-@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.FIGURE_ID)
-def test_the_figures_are_registered_and_compute_on_the_cpu(module):
-    assert REGISTRY[module.FIGURE_ID] == module.__name__
-    assert module.DEVICES == ("cpu",)
-    with pytest.raises(ValueError):
-        module.run("quick", device="cuda")
+def test_the_figure_contract(results, module):
+    check_figure_contract(module, results[module], AXES[module])
 
 
 REDUCTIONS = {
