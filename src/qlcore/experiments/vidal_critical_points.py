@@ -83,13 +83,6 @@ SCALE_SETTINGS = {
 }
 
 
-def _sample(n0: int, n2: int, samples: int, rng: np.random.Generator) -> cp.Covariances:
-    """Empirical moments of ``samples`` Gaussian inputs and ``y = B^T x / sqrt(n0) + noise``."""
-    x = rng.standard_normal((samples, n0))
-    y = x @ rng.standard_normal((n0, n2)) / np.sqrt(n0) + NOISE * rng.standard_normal((samples, n2))
-    return cp.covariances_from_data(x, y)
-
-
 def _orthogonal(rng: np.random.Generator, size: int) -> np.ndarray:
     return np.linalg.qr(rng.standard_normal((size, size)))[0]
 
@@ -165,7 +158,7 @@ def run(
         draws = []
         for draw in range(settings["draws"]):
             rng = rng_from_seed([seed, index, draw])
-            cov = _sample(n0, n2, shape["samples"], rng)
+            cov = cp.planted_covariances(n0, n2, shape["samples"], noise=NOISE, rng=rng)
             case = _case(cov, n1, rng, strict=True)
             case["rank_deficient"] = [
                 _record(cov, cp.critical_point(cov, n1, subset, seed=rng, tol=CLASSIFY_TOL))
@@ -176,7 +169,9 @@ def run(
         instances.append({**shape, "draws": draws})
     singular = settings["singular"]
     rng = rng_from_seed([seed, len(settings["instances"]), 0])
-    cov = _sample(singular["n0"], singular["n2"], singular["samples"], rng)
+    cov = cp.planted_covariances(
+        singular["n0"], singular["n2"], singular["samples"], noise=NOISE, rng=rng
+    )
     singular_case = {**singular, **_case(cov, singular["n1"], rng, strict=False)}
     repeated = settings["repeated"]
     rng = rng_from_seed([seed, len(settings["instances"]), 1])

@@ -124,15 +124,15 @@ SCALE_SETTINGS = {
 }
 
 
-def _sample(n0: int, n2: int, samples: int, rng: np.random.Generator) -> cp.Covariances:
-    x = rng.standard_normal((samples, n0))
-    y = x @ rng.standard_normal((n0, n2)) / np.sqrt(n0) + NOISE * rng.standard_normal((samples, n2))
-    return cp.covariances_from_data(x, y)
-
-
 def _descent(settings: dict, seed: int) -> dict:
     """Gradient descent for every init scale and depth (seed ``[seed, L]`` for depth ``L``)."""
-    cov = _sample(settings["n0"], settings["n2"], settings["samples"], rng_from_seed([seed, 0]))
+    cov = cp.planted_covariances(
+        settings["n0"],
+        settings["n2"],
+        settings["samples"],
+        noise=NOISE,
+        rng=rng_from_seed([seed, 0]),
+    )
     lambdas = cp.spectrum(cov)[0]
     width = settings["width"]
     rank = min(width, settings["n2"])
@@ -232,7 +232,9 @@ def _census(settings: dict, seed: int) -> list[dict]:
     found = []
     for index, widths in enumerate(settings["widths"]):
         rng = rng_from_seed([seed, 2, index])
-        cov = _sample(widths[0], widths[-1], settings["samples"], rng)
+        cov = cp.planted_covariances(
+            widths[0], widths[-1], settings["samples"], noise=NOISE, rng=rng
+        )
         points = dl.census(cov, widths, seed=rng, n_probes=settings["n_probes"], tol=CLASSIFY_TOL)
         records = []
         for point in points:

@@ -75,6 +75,7 @@ from qlcore.infra.checks import (
     check_budget,
     check_positive_int,
     check_real,
+    check_rng,
     rng_from_seed,
 )
 
@@ -150,6 +151,22 @@ def covariances_from_data(x, y) -> Covariances:
         )
     m = x.shape[0]
     return Covariances(sxx=x.T @ x / m, sxy=x.T @ y / m, syy=y.T @ y / m)
+
+
+def planted_covariances(n0: int, n2: int, samples: int, *, noise: float, rng) -> Covariances:
+    """:func:`covariances_from_data` of ``samples`` standard Gaussian inputs ``x`` in ``R^n0`` and
+    outputs ``y = B^T x / sqrt(n0) + noise e`` in ``R^n2``, ``B`` (n0 x n2) and ``e`` standard
+    Gaussian, all drawn from ``rng`` (a :class:`numpy.random.Generator`) in that order."""
+    n0, n2 = check_positive_int(n0, "n0"), check_positive_int(n2, "n2")
+    samples = check_positive_int(samples, "samples")
+    noise = check_real(noise, "noise", minimum=0.0)
+    rng = check_rng(rng)
+    check_budget(
+        "the samples", argument="samples", nbytes=8.0 * samples * (n0 + n2), fix="draw fewer"
+    )
+    x = rng.standard_normal((samples, n0))
+    y = x @ rng.standard_normal((n0, n2)) / np.sqrt(n0) + noise * rng.standard_normal((samples, n2))
+    return covariances_from_data(x, y)
 
 
 def check_covariances(cov, name: str = "cov") -> Covariances:
