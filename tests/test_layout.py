@@ -19,6 +19,7 @@ RANK = {
     "stationary": 4,
     "viz": 5,
     "experiments": 6,
+    "exercises": 6,
     "reproduce": 7,
     "cli": 8,
     "__main__": 9,
