@@ -70,7 +70,7 @@ def _exercise_end(lines: list[str], start: int, fence: str, gated: bool) -> int:
 
 
 def exercises(path: Path, source_name: str | None = None) -> list[Exercise]:
-    """The exercises of one MyST source, in order (raises :class:`CatalogueError` if mislabelled)."""
+    """The exercises of a MyST source, in order (:class:`CatalogueError` if one is mislabelled)."""
     lines = Path(path).read_text(encoding="utf-8").splitlines()
     name = source_name or str(path)
     found = []
@@ -125,7 +125,10 @@ def setup(app):
     """Register the ``exercise-index`` directive (imports Sphinx only here)."""
     from docutils import nodes
     from sphinx import addnodes
+    from sphinx.util import logging
     from sphinx.util.docutils import SphinxDirective
+
+    logger = logging.getLogger(__name__)
 
     def cell(*children):
         entry = nodes.entry()
@@ -134,10 +137,10 @@ def setup(app):
         entry += paragraph
         return entry
 
-    def link(docname, reftype, target, text):
+    def link(docname, reftype, target, content):
         node = addnodes.pending_xref(
             "",
-            nodes.inline(text=text),
+            content,
             refdomain="std",
             reftype=reftype,
             reftarget=target,
@@ -169,11 +172,16 @@ def setup(app):
             for docname in chapters:
                 path = Path(self.env.doc2path(docname))
                 self.env.note_dependency(str(path))
-                heading = chapter_title(path)
-                for exercise in exercises(path, docname):
+                try:
+                    heading, found = chapter_title(path), exercises(path, docname)
+                except CatalogueError as error:  # a warning, which -W turns into a failure
+                    logger.warning(str(error), location=(self.env.docname, self.lineno))
+                    continue
+                for exercise in found:
                     row = nodes.row()
-                    row += cell(link(here, "doc", "/" + docname, heading))
-                    row += cell(link(here, "ref", exercise.label, exercise.title))
+                    title, _ = self.parse_inline(exercise.title, lineno=self.lineno)  # maths
+                    row += cell(link(here, "doc", "/" + docname, nodes.inline(text=heading)))
+                    row += cell(link(here, "ref", exercise.label, nodes.inline("", "", *title)))
                     row += cell(nodes.Text(", ".join(exercise.kinds)))
                     row += cell(nodes.Text(exercise.difficulty))
                     body += row
