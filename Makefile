@@ -23,7 +23,7 @@ endif
 # have changed) and re-reports every warning (-W would otherwise pass on unchanged pages).
 JB     := $(BIN)/jupyter-book build --all . -n -W --keep-going
 
-.PHONY: book book-quick test lint setup notebooks results status clean
+.PHONY: book book-quick test lint setup notebooks results status clean lab
 
 setup: $(STAMP) $(WEB) $(MNIST)
 
@@ -64,6 +64,11 @@ test: setup lint book-quick
 CHAPTERS ?= $(wildcard notebooks/[0-9][0-9]_*.md)
 notebooks: setup
 	TQDM_DISABLE=1 QL_SCALE=paper $(BIN)/python tools/execute_notebooks.py $(CHAPTERS)
+
+# JupyterLab on notebooks/, each chapter's .md opening as a notebook (tools/lab.py). The kernel
+# runs at paper scale with the shipped results; `make lab QL_SCALE=quick` runs the small grids.
+lab: setup
+	$(BIN)/python tools/lab.py notebooks
 
 # Compute (or take from the cache) every figure whose shipped result is missing or stale, and
 # write it to results/ (commit it). `make status` lists them.
