@@ -23,7 +23,7 @@ endif
 # have changed) and re-reports every warning (-W would otherwise pass on unchanged pages).
 JB     := $(BIN)/jupyter-book build --all . -n -W --keep-going
 
-.PHONY: book book-quick test lint setup notebooks results status clean lab
+.PHONY: book book-quick student student-quick test lint setup notebooks results status clean lab
 
 setup: $(STAMP) $(WEB) $(MNIST)
 
@@ -49,6 +49,15 @@ book: setup
 # The same at QL_SCALE=quick (seconds per chapter), kept apart: _build/quick/_build/html.
 book-quick: setup
 	TQDM_DISABLE=1 QL_SCALE=quick $(JB) --path-output _build/quick
+
+# The student edition: the same book and notebooks without any solution (tools/student_edition.py),
+# in _build/student/ (site: _build/student/_build/html; notebooks: _build/student/notebooks/ and
+# student-notebooks.zip). `make book` is the instructor's edition. student-quick: QL_SCALE=quick.
+student: setup
+	TQDM_DISABLE=1 QL_SCALE=paper $(BIN)/python tools/student_edition.py --out _build/student
+
+student-quick: setup
+	TQDM_DISABLE=1 QL_SCALE=quick $(BIN)/python tools/student_edition.py --out _build/quick-student
 
 # Lint and format check (ruff, configured in pyproject.toml); `ruff format .` fixes the format.
 lint: setup
