@@ -23,7 +23,7 @@ endif
 # have changed) and re-reports every warning (-W would otherwise pass on unchanged pages).
 JB     := $(BIN)/jupyter-book build --all . -n -W --keep-going
 
-.PHONY: book book-quick student student-quick test lint setup notebooks results status clean lab
+.PHONY: book book-quick student test lint setup notebooks results status clean lab
 
 setup: $(STAMP) $(WEB) $(MNIST)
 
@@ -50,14 +50,12 @@ book: setup
 book-quick: setup
 	TQDM_DISABLE=1 QL_SCALE=quick $(JB) --path-output _build/quick
 
-# The student edition: the same book and notebooks without any solution (tools/student_edition.py),
-# in _build/student/ (site: _build/student/_build/html; notebooks: _build/student/notebooks/ and
-# student-notebooks.zip). `make book` is the instructor's edition. student-quick: QL_SCALE=quick.
+# The student edition: the same book and notebooks without any solution, built from the committed
+# paper-scale notebooks without executing them (tools/student_edition.py): the site in
+# _build/student/_build/html, the notebooks in _build/student/notebooks/ and student-notebooks.zip.
+# `make book` is the instructor's edition.
 student: setup
-	TQDM_DISABLE=1 QL_SCALE=paper $(BIN)/python tools/student_edition.py --out _build/student
-
-student-quick: setup
-	TQDM_DISABLE=1 QL_SCALE=quick $(BIN)/python tools/student_edition.py --out _build/quick-student
+	$(BIN)/python tools/student_edition.py --out _build/student
 
 # Lint and format check (ruff, configured in pyproject.toml); `ruff format .` fixes the format.
 lint: setup

@@ -1,13 +1,14 @@
 """The student edition holds no solution: not in its HTML, search index or downloadable notebooks.
 
-Needs the quick builds that `make test` makes first: the student edition
-(`make student-quick`, i.e. `QL_SCALE=quick python tools/student_edition.py --out
-_build/quick-student`) and the full edition (`make book-quick`). The solutions' text is read from
-the chapters' sources; its fingerprints are the runs of :data:`RUN` consecutive words that occur
-in a solution and nowhere in the stripped sources (so text a solution merely repeats from its
-exercise does not count). Every file under the student edition (HTML, ``searchindex.js``, the
-``.md``/``.ipynb`` downloads and the notebooks folder, and the zip) must contain none of them. The
-same search finds every solution in the full edition, which shows the search works.
+Needs the builds that `make test` makes first: the student edition (`make student`, built from
+the committed notebooks without executing them) and the quick full edition (`make book-quick`).
+The solutions' text is read from the chapters' sources; its fingerprints are the runs of
+:data:`RUN` consecutive words that occur in a solution and nowhere in the text meant for
+students (:func:`public_text`: so text a solution repeats from its exercise or from a docstring
+does not count). Every file under the student
+edition (HTML, ``searchindex.js``, the ``.md``/``.ipynb`` downloads, the notebooks folder and
+the zip) must contain none of them. The same search finds every solution in the full edition,
+which shows the search works.
 """
 
 import html
@@ -25,7 +26,7 @@ import student_edition  # noqa: E402
 
 pytestmark = pytest.mark.book
 
-STUDENT = ROOT / "_build" / "quick-student"
+STUDENT = ROOT / "_build" / "student"
 FULL_HTML = ROOT / "_build" / "quick" / "_build" / "html"
 RUN = 7  # words per fingerprint
 TEXT_SUFFIXES = {".html", ".js", ".md", ".ipynb", ".txt", ".json"}
@@ -42,11 +43,24 @@ def runs(tokens: list[str]) -> set[str]:
     return {" ".join(tokens[i : i + RUN]) for i in range(len(tokens) - RUN + 1)}
 
 
-def fingerprints():
-    """{chapter: [fingerprints of each solution]} (runs found in no stripped source)."""
-    public = set()
+def public_text():
+    """Text that is meant to be in the student edition: the stripped chapters, the prose pages'
+    sources and the full edition's other pages (the API reference holds the docstrings, which a
+    solution may quote)."""
     for chapter in CHAPTERS:
-        public |= runs(words(student_edition.strip_solutions(chapter.read_text())))
+        yield student_edition.strip_solutions(chapter.read_text())
+    for page in sorted((ROOT / "book").rglob("*.md")):
+        if "_vendor" not in page.parts and "node_modules" not in page.parts:
+            yield page.read_text(encoding="utf-8")
+    for page in sorted((FULL_HTML / "book").rglob("*.html")):
+        yield page.read_text(encoding="utf-8")
+
+
+def fingerprints():
+    """{chapter: [fingerprints of each solution]} (runs found in no public text)."""
+    public = set()
+    for text in public_text():
+        public |= runs(words(text))
     found = {}
     for chapter in CHAPTERS:
         _, blocks = student_edition.split_solutions(chapter.read_text())
@@ -54,21 +68,28 @@ def fingerprints():
     return found
 
 
-def haystack(folder: Path) -> str:
-    """The words of every text file under ``folder`` (and of every zip), as one string."""
-    parts = []
+def texts(folder: Path):
+    """The text of every text file under ``folder``, and of every file inside each zip."""
     for path in sorted(folder.rglob("*")):
         if path.suffix in TEXT_SUFFIXES and path.is_file():
-            parts.append(" ".join(words(path.read_text(encoding="utf-8", errors="replace"))))
+            yield path.read_text(encoding="utf-8", errors="replace")
         elif path.suffix == ".zip":
             with zipfile.ZipFile(path) as bundle:
                 for name in bundle.namelist():
-                    parts.append(" ".join(words(bundle.read(name).decode("utf-8", "replace"))))
-    return " | ".join(parts)
+                    yield bundle.read(name).decode("utf-8", "replace")
+
+
+def haystack(folder: Path) -> set[str]:
+    """Every run of RUN words in the files under ``folder``."""
+    found = set()
+    for text in texts(folder):
+        found |= runs(words(text))
+    return found
 
 
 @pytest.fixture(scope="module")
 def solution_prints():
+    require(FULL_HTML, "book-quick")
     found = fingerprints()
     assert all(found.values()), "a chapter without solutions?"
     return found
@@ -85,26 +106,25 @@ def test_full_edition_has_every_solution(solution_prints):
     for chapter, blocks in solution_prints.items():
         for number, prints in enumerate(blocks, start=1):
             if prints:  # a solution made only of code may leave no text of its own
-                assert any(p in text for p in prints), f"{chapter}: solution {number} not found"
+                assert prints & text, f"{chapter}: solution {number} not found"
 
 
 def test_student_edition_has_no_solution(solution_prints):
-    require(STUDENT, "student-quick")
+    require(STUDENT, "student")
     assert (STUDENT / "_build" / "html" / "index.html").is_file()
     assert len(list((STUDENT / "notebooks").glob("*.ipynb"))) == len(CHAPTERS)
     text = haystack(STUDENT)
     leaks = [
-        (chapter, p)
+        (chapter, sorted(prints & text)[:3])
         for chapter, blocks in solution_prints.items()
         for prints in blocks
-        for p in prints
-        if p in text
+        if prints & text
     ]
     assert not leaks, leaks[:5]
 
 
 def test_student_html_has_no_solution_boxes():
-    require(STUDENT, "student-quick")
+    require(STUDENT, "student")
     for page in (STUDENT / "_build" / "html").rglob("*.html"):
         assert 'class="solution' not in page.read_text(encoding="utf-8"), page
 
@@ -120,6 +140,21 @@ def test_strip_solutions_removes_gated_and_fenced_blocks():
     assert "ecret" not in stripped and "solution" not in stripped
     assert stripped.startswith("Text.") and stripped.rstrip().endswith("After.")
     assert "*Proof · easy*" in stripped
+
+
+def test_strip_notebook_removes_solution_cells_across_cells():
+    cells = [
+        ("markdown", "```{exercise} E\n:label: ex-x\n\n*Proof · easy*\n```\n\n"
+                     "```{solution-start} ex-x\n:class: dropdown\n```\n\nSecret one."),
+        ("code", "print('secret two')"),
+        ("markdown", "```{solution-end}\n```\n\nAfter."),
+        ("code", "print('kept')"),
+    ]  # fmt: skip
+    notebook = {"cells": [{"cell_type": kind, "source": text} for kind, text in cells]}
+    stripped = student_edition.strip_notebook(notebook)["cells"]
+    assert [cell["cell_type"] for cell in stripped] == ["markdown", "markdown", "code"]
+    text = "".join(cell["source"] for cell in stripped)
+    assert "ecret" not in text and "solution" not in text and "After." in text
 
 
 def test_strip_solutions_refuses_an_unclosed_block():

@@ -69,9 +69,20 @@ def _exercise_end(lines: list[str], start: int, fence: str, gated: bool) -> int:
     raise CatalogueError(f"line {start + 1}: exercise never closed")
 
 
+def myst_text(path: Path) -> str:
+    """The MyST Markdown text of a chapter: the file itself, or a notebook converted by jupytext
+    (the student edition builds from notebooks)."""
+    path = Path(path)
+    if path.suffix == ".ipynb":
+        import jupytext
+
+        return jupytext.writes(jupytext.read(path), fmt="md:myst")
+    return path.read_text(encoding="utf-8")
+
+
 def exercises(path: Path, source_name: str | None = None) -> list[Exercise]:
     """The exercises of a MyST source, in order (:class:`CatalogueError` if one is mislabelled)."""
-    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    lines = myst_text(path).splitlines()
     name = source_name or str(path)
     found = []
     for index, line in enumerate(lines):
@@ -115,7 +126,7 @@ def exercises(path: Path, source_name: str | None = None) -> list[Exercise]:
 
 def chapter_title(path: Path) -> str:
     """The first level-1 heading of a MyST source."""
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
+    for line in myst_text(path).splitlines():
         if line.startswith("# "):
             return line[2:].strip()
     raise CatalogueError(f"{path}: no level-1 heading")
