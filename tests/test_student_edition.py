@@ -33,9 +33,12 @@ TEXT_SUFFIXES = {".html", ".js", ".md", ".ipynb", ".txt", ".json"}
 CHAPTERS = sorted(ROOT.glob(student_edition.CHAPTERS))
 
 
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?>")  # a tag, not maths such as x < 0 > y
+
+
 def words(text: str) -> list[str]:
     """Lower-case word tokens of text with markup, HTML tags and entities removed."""
-    text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    text = html.unescape(_TAG.sub(" ", text))
     return re.findall(r"[a-z0-9]+", text.lower())
 
 

@@ -159,6 +159,10 @@ def write_sources(source: Path, notebooks: Path) -> None:
     for name in BOOK_LINKS:
         if (ROOT / "book" / name).exists():
             (source / "book" / name).symlink_to(ROOT / "book" / name)
+    for draft in sorted(ROOT.glob("drafts/*.md")):  # not built, but the syllabus counts words
+        (source / "drafts").mkdir(exist_ok=True)
+        stripped = strip_solutions(draft.read_text(encoding="utf-8"))
+        (source / "drafts" / draft.name).write_text(stripped, encoding="utf-8")
     (source / "notebooks").mkdir()
     for chapter in sorted(ROOT.glob(CHAPTERS)):
         paired = chapter.with_suffix(".ipynb")
