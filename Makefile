@@ -23,7 +23,7 @@ endif
 # have changed) and re-reports every warning (-W would otherwise pass on unchanged pages).
 JB     := $(BIN)/jupyter-book build --all . -n -W --keep-going
 
-.PHONY: book book-quick student test lint setup notebooks results status clean lab
+.PHONY: book book-quick pdf pdf-quick student test lint setup notebooks results status clean lab
 
 setup: $(STAMP) $(WEB) $(MNIST)
 
@@ -49,6 +49,17 @@ book: setup
 # The same at QL_SCALE=quick (seconds per chapter), kept apart: _build/quick/_build/html.
 book-quick: setup
 	TQDM_DISABLE=1 QL_SCALE=quick $(JB) --path-output _build/quick
+
+# The whole book as one PDF (tools/build_pdf.py): the single-page build, printed by headless
+# Chromium, A4, in _build/pdf/book.pdf. It reuses the executed chapters of the HTML build it
+# depends on (same --path-output), so no chapter runs twice. pdf-quick: QL_SCALE=quick, in
+# _build/quick/_build/pdf/book.pdf (checked by tests/test_pdf.py).
+pdf: book
+	TQDM_DISABLE=1 QL_SCALE=paper $(BIN)/python tools/build_pdf.py
+	@echo "PDF written: $(CURDIR)/_build/pdf/book.pdf"
+
+pdf-quick: book-quick
+	TQDM_DISABLE=1 QL_SCALE=quick $(BIN)/python tools/build_pdf.py --path-output _build/quick
 
 # The student edition: the same book and notebooks without any solution, built from the committed
 # paper-scale notebooks without executing them (tools/student_edition.py): the site in
