@@ -161,25 +161,34 @@ def setup(app):
         )
         return node
 
+    def table(rows):
+        """A two-column table: the exercise (linked) and its kinds and difficulty."""
+        table = nodes.table(classes=["exercise-index"])
+        group = nodes.tgroup(cols=2)
+        table += group
+        for width in (65, 35):
+            group += nodes.colspec(colwidth=width)
+        head, row = nodes.thead(), nodes.row()
+        for title in ("Exercise", "Kind · difficulty"):
+            row += cell(nodes.Text(title))
+        head += row
+        body = nodes.tbody()
+        group += head
+        group += body
+        for exercise_link, tag in rows:
+            row = nodes.row()
+            row += cell(exercise_link)
+            row += cell(nodes.Text(tag))
+            body += row
+        return table
+
     class ExerciseIndex(SphinxDirective):
-        """A table of every chapter's exercises: chapter, exercise (linked), kind, difficulty."""
+        """Every chapter's exercises: a heading linking to the chapter, then a table of its
+        exercises (each linked) with their kinds and difficulty."""
 
         def run(self):
             chapters = sorted(d for d in self.env.found_docs if d.startswith("notebooks/"))
-            table = nodes.table(classes=["exercise-index"])
-            group = nodes.tgroup(cols=4)
-            table += group
-            for width in (30, 40, 18, 12):
-                group += nodes.colspec(colwidth=width)
-            head = nodes.thead()
-            row = nodes.row()
-            for title in ("Chapter", "Exercise", "Kind", "Difficulty"):
-                row += cell(nodes.Text(title))
-            head += row
-            group += head
-            body = nodes.tbody()
-            group += body
-            here = self.env.docname
+            here, output = self.env.docname, []
             for docname in chapters:
                 path = Path(self.env.doc2path(docname))
                 self.env.note_dependency(str(path))
@@ -188,15 +197,20 @@ def setup(app):
                 except CatalogueError as error:  # a warning, which -W turns into a failure
                     logger.warning(str(error), location=(self.env.docname, self.lineno))
                     continue
+                rubric = nodes.rubric()
+                rubric += link(here, "doc", "/" + docname, nodes.inline(text=heading))
+                rows = []
                 for exercise in found:
-                    row = nodes.row()
                     title, _ = self.parse_inline(exercise.title, lineno=self.lineno)  # maths
-                    row += cell(link(here, "doc", "/" + docname, nodes.inline(text=heading)))
-                    row += cell(link(here, "ref", exercise.label, nodes.inline("", "", *title)))
-                    row += cell(nodes.Text(", ".join(exercise.kinds)))
-                    row += cell(nodes.Text(exercise.difficulty))
-                    body += row
-            return [table]
+                    kinds = " and ".join(exercise.kinds).capitalize()
+                    rows.append(
+                        (
+                            link(here, "ref", exercise.label, nodes.inline("", "", *title)),
+                            f"{kinds} · {exercise.difficulty}",
+                        )
+                    )
+                output += [rubric, table(rows)]
+            return output
 
     app.add_directive("exercise-index", ExerciseIndex)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

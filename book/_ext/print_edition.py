@@ -52,9 +52,7 @@ def _is_widget_script(script) -> bool:
 def _is_mathjax_script(script) -> bool:
     attributes = getattr(script, "attributes", {}) or {}
     filename = str(getattr(script, "filename", None) or "")
-    return "mathjax" in filename.lower() or attributes.get("body", "").startswith(
-        "window.MathJax"
-    )
+    return "mathjax" in filename.lower() or attributes.get("body", "").startswith("window.MathJax")
 
 
 def widget_scripts_after_mathjax(app, pagename, templatename, context, doctree) -> None:

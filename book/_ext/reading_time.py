@@ -1,10 +1,11 @@
 """The ``reading-time`` role: a chapter's reading time, computed from its source on every build.
 
-``{reading-time}`/notebooks/01_spurious_minima``` (or a draft chapter's path) renders as "about 3.5 hours (5,200 words)":
-the words of the chapter's MyST source before its ``## Exercises`` heading (text and code cells,
-the exercises and references excluded), at :data:`WORDS_PER_HOUR`, a pace for mathematical text
-read with pen and paper; hours are rounded to the nearest half, words to the nearest hundred. The
-syllabus uses it, so its times follow the chapters as they change.
+``{reading-time}`/notebooks/01_spurious_minima``` (or a draft chapter's path) renders as
+"about 3.5 hours (5,200 words)": the words of the chapter's MyST source before its
+``## Exercises`` heading (text and code cells, the exercises and references excluded), at
+:data:`WORDS_PER_HOUR`, a pace for mathematical text read with pen and paper; hours are rounded
+to the nearest half, words to the nearest hundred. The syllabus uses it, so its times follow the
+chapters as they change.
 """
 
 import re
@@ -33,7 +34,8 @@ def reading_time_role(name, rawtext, text, lineno, inliner, options=None, conten
     env = inliner.document.settings.env
     docname = text.strip().lstrip("/")
     # a page of the book, or a chapter's source that is not built yet (drafts/)
-    path = Path(env.doc2path(docname) if docname in env.found_docs else f"{env.srcdir}/{docname}.md")
+    built = docname in env.found_docs
+    path = Path(env.doc2path(docname) if built else f"{env.srcdir}/{docname}.md")
     if not path.is_file():
         message = inliner.reporter.error(f"reading-time: no chapter {docname!r}", line=lineno)
         return [inliner.problematic(rawtext, rawtext, message)], [message]
