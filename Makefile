@@ -23,7 +23,7 @@ endif
 # have changed) and re-reports every warning (-W would otherwise pass on unchanged pages).
 JB     := $(BIN)/jupyter-book build --all . -n -W --keep-going
 
-.PHONY: book book-quick pdf pdf-quick student test lint setup notebooks results status clean lab
+.PHONY: book book-quick pdf pdf-quick pdf-student student test lint setup notebooks results status clean lab
 
 setup: $(STAMP) $(WEB) $(MNIST)
 
@@ -67,6 +67,11 @@ pdf-quick: book-quick
 # `make book` is the instructor's edition.
 student: setup
 	$(BIN)/python tools/student_edition.py --out _build/student
+
+# The student edition as one PDF, printed like `make pdf`: _build/student/_build/pdf/book.pdf.
+pdf-student: student
+	$(BIN)/python tools/build_pdf.py --source _build/student/source --path-output _build/student
+	@echo "PDF written: $(CURDIR)/_build/student/_build/pdf/book.pdf"
 
 # Lint and format check (ruff, configured in pyproject.toml); `ruff format .` fixes the format.
 lint: setup

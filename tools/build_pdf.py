@@ -1,6 +1,6 @@
 """Print the whole book to one PDF: ``make pdf`` (paper scale) and ``make pdf-quick``.
 
-Usage: python tools/build_pdf.py [--path-output DIR] [--all | --print-only]
+Usage: python tools/build_pdf.py [--source BOOK] [--path-output DIR] [--all | --print-only]
 
 The book is built as a single HTML page by Jupyter Book's ``singlehtml`` builder, then printed
 to PDF by the headless Chromium that the browser tests use (Debian's /usr/bin/chromium, driven
@@ -19,12 +19,15 @@ website, and the theorem, proof and exercise boxes keep the website's look.
    waits until MathJax has typeset the page (``MathJax.startup.promise``), every explorer has
    been drawn by the ipywidgets manager and every image has loaded.
 3. Print edits (PRINT_JS): the solutions are unfolded (the PDF is the instructor's edition, like
-   the website; the student edition, ``make student``, has none), each explorer is shown at the
+   the website), each explorer is shown at the
    frame it opens on, with its labels but without its sliders and buttons (print.css hides them),
    under a note that it is interactive online, and a display equation wider than the column is
    scaled down to fit it.
-4. ``page.pdf()``: A4, margins, page numbers in the footer, backgrounds, a PDF outline from the
-   headings; written to ``DIR/_build/pdf/book.pdf``.
+4. ``page.pdf()``: A4, margins, the book's title in the header and page numbers in the footer,
+   backgrounds, a PDF outline from the headings; written to ``DIR/_build/pdf/book.pdf``.
+
+``--source`` prints another book folder: ``make pdf-student`` prints the student edition that
+``make student`` built from ``_build/student/source`` (no solutions; its banner and title say so).
 
 tests/test_pdf.py checks the quick PDF (pages, chapter titles, no untypeset TeX, figures, boxes).
 """
@@ -62,6 +65,10 @@ PX_PER_MM = 96 / 25.4
 # The width Chromium lays the printed page out at: A4 less the side margins, in CSS pixels.
 COLUMN_PX = round((A4_WIDTH_MM - MARGIN_MM["left"] - MARGIN_MM["right"]) * PX_PER_MM)
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+HEADER = (
+    '<div style="width: 100%; box-sizing: border-box; padding: 0 16mm; font-size: 7pt; '
+    'color: #777; text-align: right; font-family: sans-serif"><span class="title"></span></div>'
+)
 FOOTER = (
     '<div style="width: 100%; font-size: 8pt; color: #555; text-align: center; '
     'font-family: sans-serif"><span class="pageNumber"></span> / <span class="totalPages"></span>'
@@ -78,7 +85,7 @@ RENDERED_JS = f"""() => {{
 }}"""
 
 PRINT_JS = r"""([note, self]) => {
-  const report = {solutions: 0, explorers: 0, scaled: [], links: 0};
+  const report = {solutions: 0, explorers: 0, scaled: [], links: 0, too_wide: []};
   // 0. Links to the page itself become #anchors; links to other local pages (search, index)
   //    are dropped: the PDF has neither.
   for (const a of document.querySelectorAll('a[href]')) {
@@ -122,7 +129,8 @@ PRINT_JS = r"""([note, self]) => {
         if (b.width > 0) { l = Math.min(l, b.left); r = Math.max(r, b.right); }
       }
       const avail = column.clientWidth;
-      if (!(r > l) || r - l <= avail) break;
+      if (!(r > l) || r - l <= avail + 1) break;
+      if (step === 2) { report.too_wide.push(column.textContent.trim().slice(0, 80)); break; }
       const size = parseFloat(getComputedStyle(c).fontSize);
       c.style.fontSize = (size * 0.98 * avail / (r - l)) + 'px';
       if (step === 0) report.scaled.push(Math.round(100 * avail / (r - l)));
@@ -137,12 +145,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def build_single_page(path_output: Path, fresh: bool) -> Path:
-    """Run the singlehtml build; return its folder."""
+def build_single_page(source: Path, path_output: Path, fresh: bool) -> Path:
+    """Run the singlehtml build of the book in ``source``; return its folder."""
     command = [
         str(Path(sys.executable).with_name("jupyter-book")),
         "build",
-        ".",
+        str(source),
         "--builder",
         "singlehtml",
         "-n",
@@ -163,10 +171,10 @@ def _is_local(url: str) -> bool:
     return parsed.scheme in {"data", "blob", "about"} or parsed.hostname == "127.0.0.1"
 
 
-def single_page_name() -> str:
-    """The single page's path in the singlehtml folder: the root document of _toc.yml (its
-    index.html only redirects there)."""
-    return yaml.safe_load((ROOT / "_toc.yml").read_text())["root"] + ".html"
+def single_page_name(source: Path = ROOT) -> str:
+    """The single page's path in the singlehtml folder: the root document of the book's _toc.yml
+    (its index.html only redirects there)."""
+    return yaml.safe_load((source / "_toc.yml").read_text())["root"] + ".html"
 
 
 # The single page is written to book/intro.html, but Sphinx writes its links to scripts, styles,
@@ -175,15 +183,15 @@ def single_page_name() -> str:
 PRINT_PATH = "/print.html"
 
 
-def print_pdf(site: Path, pdf: Path, *, timeout_s: float = 120) -> dict:
-    """Print the single page in ``site`` to ``pdf``; return what was done to it."""
+def print_pdf(site: Path, pdf: Path, page_name: str, *, timeout_s: float = 120) -> dict:
+    """Print the single page ``page_name`` in ``site`` to ``pdf``; return what was done to it."""
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}{PRINT_PATH}"
-    body = (site / single_page_name()).read_bytes()
+    body = (site / page_name).read_bytes()
     errors, refused = [], []
     try:
         with sync_playwright() as p:
@@ -220,7 +228,7 @@ def print_pdf(site: Path, pdf: Path, *, timeout_s: float = 120) -> dict:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"only {drawn} of {views} explorers were drawn")
                 time.sleep(0.5)
-            report = page.evaluate(PRINT_JS, [NOTE, "/" + single_page_name()])
+            report = page.evaluate(PRINT_JS, [NOTE, "/" + page_name])
             # MathJax may typeset again after the edits (it re-renders on font-size changes
             # only lazily); wait for it and for every image before printing.
             page.evaluate("MathJax.startup.promise.then(() => true)")
@@ -234,7 +242,7 @@ def print_pdf(site: Path, pdf: Path, *, timeout_s: float = 120) -> dict:
                 margin={side: f"{mm}mm" for side, mm in MARGIN_MM.items()},
                 print_background=True,
                 display_header_footer=True,
-                header_template="<span></span>",
+                header_template=HEADER,
                 footer_template=FOOTER,
                 outline=True,
                 tagged=True,
@@ -246,6 +254,8 @@ def print_pdf(site: Path, pdf: Path, *, timeout_s: float = 120) -> dict:
     problems = [f"console error: {e}" for e in errors] + [f"refused: {u}" for u in refused]
     if problems:
         raise RuntimeError("the single page did not load cleanly:\n  " + "\n  ".join(problems))
+    if report["too_wide"]:
+        raise RuntimeError(f"display equations still wider than the page: {report['too_wide']}")
     report["views"] = views
     return report
 
@@ -259,6 +269,13 @@ def main(argv=None) -> int:
         help="Jupyter Book's --path-output, shared with the HTML build to reuse (default: .)",
     )
     parser.add_argument(
+        "--source",
+        type=Path,
+        default=ROOT,
+        help="the book's folder, with _config.yml and _toc.yml (default: this repository; the "
+        "student edition's is _build/student/source)",
+    )
+    parser.add_argument(
         "--all", action="store_true", help="read and execute every page afresh (no reuse)"
     )
     parser.add_argument(
@@ -270,10 +287,10 @@ def main(argv=None) -> int:
     if args.print_only:
         site = path_output / "_build" / "singlehtml"
     else:
-        site = build_single_page(path_output, fresh=args.all)
+        site = build_single_page(args.source.resolve(), path_output, fresh=args.all)
     built = time.monotonic()
     pdf = path_output / "_build" / "pdf" / "book.pdf"
-    report = print_pdf(site, pdf)
+    report = print_pdf(site, pdf, single_page_name(args.source.resolve()))
     done = time.monotonic()
     pages = ""
     try:
