@@ -79,7 +79,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 
 # Lint, unit tests, notebooks (nbval) and the browser/link tests of the quick build.
-test: setup lint book-quick
+test: setup lint book-quick pdf-quick pdf-student
 	TQDM_DISABLE=1 QL_SCALE=quick $(BIN)/pytest -n auto --dist loadfile --nbval-lax tests notebooks
 
 # Execute each chapter's MyST source notebooks/NN_name.md at paper scale and write its paired

@@ -1,14 +1,14 @@
-"""The student edition holds no solution: not in its HTML, search index or downloadable notebooks.
+"""The student edition holds no solution: not in its HTML, search index, notebooks or PDF.
 
-Needs the builds that `make test` makes first: the student edition (`make student`, built from
-the committed notebooks without executing them) and the quick full edition (`make book-quick`).
-The solutions' text is read from the chapters' sources; its fingerprints are the runs of
-:data:`RUN` consecutive words that occur in a solution and nowhere in the text meant for
-students (:func:`public_text`: so text a solution repeats from its exercise or from a docstring
-does not count). Every file under the student
-edition (HTML, ``searchindex.js``, the ``.md``/``.ipynb`` downloads, the notebooks folder and
-the zip) must contain none of them. The same search finds every solution in the full edition,
-which shows the search works.
+Needs the builds that `make test` makes first: the student edition and its PDF (`make
+pdf-student`, built from the committed notebooks without executing them) and the quick full
+edition (`make book-quick`). The solutions' text is read from the chapters' sources; its
+fingerprints are the runs of :data:`RUN` consecutive words that occur in a solution and nowhere
+in the text meant for students (:func:`public_text`: so text a solution repeats from its
+exercise or from a docstring does not count). Every file under the student edition (HTML,
+``searchindex.js``, the ``.md``/``.ipynb`` downloads, the notebooks folder, the zip and the PDF)
+must contain none of them. The same search finds every solution in the full edition, which shows
+the search works.
 """
 
 import html
@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.book
 STUDENT = ROOT / "_build" / "student"
 FULL_HTML = ROOT / "_build" / "quick" / "_build" / "html"
 RUN = 7  # words per fingerprint
+WORDS = 3  # of which at least this many are real words (is_prose)
 TEXT_SUFFIXES = {".html", ".js", ".md", ".ipynb", ".txt", ".json"}
 CHAPTERS = sorted(ROOT.glob(student_edition.CHAPTERS))
 
@@ -44,6 +46,12 @@ def words(text: str) -> list[str]:
 
 def runs(tokens: list[str]) -> set[str]:
     return {" ".join(tokens[i : i + RUN]) for i in range(len(tokens) - RUN + 1)}
+
+
+def is_prose(run: str) -> bool:
+    """Whether a run has :data:`WORDS` words of three letters or more: runs of symbols and
+    digits from formulas recur across a chapter too easily to fingerprint a solution."""
+    return sum(len(token) >= 3 and token.isalpha() for token in run.split()) >= WORDS
 
 
 def public_text():
@@ -67,7 +75,9 @@ def fingerprints():
     found = {}
     for chapter in CHAPTERS:
         _, blocks = student_edition.split_solutions(chapter.read_text())
-        found[chapter.stem] = [runs(words(block)) - public for block in blocks]
+        found[chapter.stem] = [
+            {run for run in runs(words(block)) - public if is_prose(run)} for block in blocks
+        ]
     return found
 
 
@@ -83,10 +93,13 @@ def texts(folder: Path):
 
 
 def haystack(folder: Path) -> set[str]:
-    """Every run of RUN words in the files under ``folder``."""
+    """Every run of RUN words in the files under ``folder``, PDFs included."""
     found = set()
     for text in texts(folder):
         found |= runs(words(text))
+    for pdf in sorted(folder.rglob("*.pdf")):
+        pages = PdfReader(pdf).pages
+        found |= runs(words(" ".join(page.extract_text() for page in pages)))
     return found
 
 
@@ -116,6 +129,7 @@ def test_student_edition_has_no_solution(solution_prints):
     require(STUDENT, "student")
     assert (STUDENT / "_build" / "html" / "index.html").is_file()
     assert len(list((STUDENT / "notebooks").glob("*.ipynb"))) == len(CHAPTERS)
+    assert (STUDENT / "_build" / "pdf" / "book.pdf").is_file(), "run `make pdf-student` first"
     text = haystack(STUDENT)
     leaks = [
         (chapter, sorted(prints & text)[:3])
