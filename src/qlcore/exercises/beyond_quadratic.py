@@ -11,16 +11,22 @@ from qlcore.exercises.checking import answer_check
 from qlcore.homogeneous import critical_points, factorization
 
 
+def critical_risk_covariances() -> critical_points.Covariances:
+    """The covariances of the exercise's data: 300 samples, x in R^5, y = x B + 0.5 noise in R^4
+    (seed 3)."""
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((300, 5))
+    y = x @ rng.standard_normal((5, 4)) + 0.5 * rng.standard_normal((300, 4))
+    return critical_points.covariances_from_data(x, y)
+
+
 @answer_check(
     "ch7-ex-critical-risks",
     "an array of 6 numbers, the excess risks R - R_min of the critical points (1.24) of every "
     "index set, in increasing order",
 )
 def _excess_risks():
-    rng = np.random.default_rng(3)
-    x = rng.standard_normal((300, 5))
-    y = x @ rng.standard_normal((5, 4)) + 0.5 * rng.standard_normal((300, 4))
-    covariances = critical_points.covariances_from_data(x, y)
+    covariances = critical_risk_covariances()
     best = critical_points.optimal_risk(covariances, 2)
     eigenvalues = critical_points.spectrum(covariances)[0]
     trace = np.trace(covariances.syy)
