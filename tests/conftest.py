@@ -1,6 +1,12 @@
 """Shared settings for the qlcore unit tests."""
 
 import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 # No progress bars in test logs (the trainers and the CLI honour TQDM_DISABLE).
 os.environ.setdefault("TQDM_DISABLE", "1")
@@ -12,14 +18,25 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for the browser tests (tools/headless_chromium.py), one per module."""
+    from playwright.sync_api import sync_playwright
+
+    from headless_chromium import launch
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
 def reproduce_quick_via_cli(tmp_path_factory, figures, extra_args=()):
     """`python -m qlcore reproduce FIGURE --scale quick --out DIR [extra_args]` for each figure,
     in order, on one fresh cache (QLCORE_CACHE and QLCORE_SCHEDULER are restored afterwards).
 
     Returns ``({figure: result}, DIR)`` after checking every exit code and PNG."""
     import json
-
-    import pytest
 
     from qlcore import cli
 

@@ -29,8 +29,6 @@ import pytest
 pytestmark = pytest.mark.book
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 CHAPTER = "07_beyond_quadratic.md"
 PARAMETERS = 'SCALE = "paper"'  # text of the parameters cell
 IMPORTS = "from qlcore.viz import linear_widgets"  # text of the cell of imports
@@ -124,16 +122,6 @@ def lab_server(tmp_path_factory):
         yield url, token, folder
     finally:
         _stop(server, log)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 NOT_RUN = re.compile(r"^\s*\[\s*\]:\s*$")  # the prompt of a cell never run: "[ ]:"

@@ -47,18 +47,9 @@ from urllib.parse import urlparse
 
 import yaml
 
+from headless_chromium import launch
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MARGIN_MM = {"top": 14, "bottom": 16, "left": 16, "right": 16}
 A4_WIDTH_MM = 210
 PX_PER_MM = 96 / 25.4
@@ -195,7 +186,7 @@ def print_pdf(site: Path, pdf: Path, page_name: str, *, timeout_s: float = 120) 
     errors, refused = [], []
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch(p)
             page = browser.new_page(viewport={"width": COLUMN_PX, "height": 1100})
             page.set_default_timeout(timeout_s * 1000)
             page.on("console", lambda m: m.type == "error" and errors.append(m.text))
