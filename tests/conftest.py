@@ -18,6 +18,25 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
+def toc_pages():
+    """Document names listed in _toc.yml, root first (e.g. 'book/intro')."""
+    import yaml
+
+    toc = yaml.safe_load((Path(__file__).resolve().parents[1] / "_toc.yml").read_text())
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+
+    walk(toc.get("chapters"))
+    for part in toc.get("parts") or []:
+        walk(part.get("chapters"))
+    return [str(Path(p).with_suffix("")) if p.endswith((".md", ".ipynb")) else p for p in pages]
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium for the browser tests (tools/headless_chromium.py), one per module."""

@@ -19,7 +19,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import yaml
+
+from conftest import toc_pages
 
 pytestmark = pytest.mark.book
 
@@ -149,23 +150,6 @@ STRAY_DOLLAR_JS = r"""() => {
   }
   return [...found];
 }"""
-
-
-def toc_pages():
-    """Document names listed in _toc.yml, root first (e.g. 'book/intro')."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    pages = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                pages.append(entry["file"])
-            walk(entry.get("sections"))
-
-    walk(toc.get("chapters"))
-    for part in toc.get("parts") or []:
-        walk(part.get("chapters"))
-    return [str(Path(p).with_suffix("")) if p.endswith((".md", ".ipynb")) else p for p in pages]
 
 
 def require_build():

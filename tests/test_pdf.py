@@ -14,7 +14,8 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
+
+from conftest import toc_pages
 
 pytestmark = pytest.mark.book
 
@@ -33,22 +34,6 @@ RAW_TEX = re.compile(
 )
 # What the printed page says in place of an explorer's controls (tools/build_pdf.py: NOTE).
 EXPLORER_NOTE = "interactive in the online edition"
-
-
-def _toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            walk(entry.get("sections"))
-
-    for part in toc.get("parts") or []:
-        walk(part.get("chapters"))
-    walk(toc.get("chapters"))
-    return files
 
 
 def _title(docname):
@@ -120,7 +105,7 @@ def test_page_count_is_plausible(reader):
 
 def test_every_page_of_the_toc_is_in_the_pdf(page_texts):
     text = _squash("\n".join(page_texts))
-    missing = [f"{doc}: {_title(doc)}" for doc in _toc_files() if _squash(_title(doc)) not in text]
+    missing = [f"{doc}: {_title(doc)}" for doc in toc_pages() if _squash(_title(doc)) not in text]
     assert not missing, f"titles not found in the PDF's text: {missing}"
 
 
@@ -176,7 +161,7 @@ def test_figures_are_embedded(reader):
 
     outline = _outline(reader)
     empty = []
-    for doc in _toc_files():
+    for doc in toc_pages():
         if not doc.startswith("notebooks/"):
             continue
         title = _title(doc)
