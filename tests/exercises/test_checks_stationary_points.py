@@ -3,20 +3,23 @@
 The checks' functions are called directly: :func:`qlcore.exercises.checks` would import every
 chapter's module."""
 
-import math
-
 import numpy as np
 
 from qlcore.exercises import stationary_points
+from qlcore.samples import span
 from qlcore.stationary import initialisation, risks
 
 
-def test_widths_are_the_heuristic_root_rounded_up():
+def test_widths_are_the_first_below_the_barrier_by_search():
     d = 10
     widths = stationary_points._heuristic_widths()
     for law, width in zip(("gaussian", "uniform", "laplace"), widths):
-        root = initialisation.heuristic_width_ratio(d, law) * d**2
-        assert width == math.ceil(root - 1e-9)
+        moments = span.input_law(law)
+        kappa = min(moments.mu4 - moments.mu2**2, 2 * moments.mu2**2)
+        m = d
+        while initialisation.expected_start_risk(m, d, law) > kappa * (m**0.5 - d**0.5) ** 4:
+            m += 1
+        assert width == m
 
 
 def test_barrier_value_from_the_closed_form():
