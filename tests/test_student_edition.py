@@ -13,17 +13,15 @@ the search works.
 
 import html
 import re
-import sys
 import zipfile
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+import student_edition  # tools/, on the path by tests/conftest.py
 
-import student_edition  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 pytestmark = pytest.mark.book
 
