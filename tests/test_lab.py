@@ -128,6 +128,19 @@ NOT_RUN = re.compile(r"^\s*\[\s*\]:\s*$")  # the prompt of a cell never run: "[ 
 DONE = re.compile(r"^\s*\[\d+\]:\s*$")  # of a cell run: "[3]:" ("[*]:" while it runs)
 
 
+def _accept_dialogs(page):
+    """Accept any JupyterLab dialog that has opened (on a busy machine, e.g. the kernel choice of
+    a notebook whose kernel is slow to start), as a student would click its default button; a
+    dialog left open takes every click, so the cell could not be run. The checks that follow
+    still require the kernel's output."""
+    dialog = page.locator(".jp-Dialog:visible")
+    for _ in range(3):
+        if dialog.count() == 0:
+            return
+        dialog.first.locator(".jp-Dialog-button.jp-mod-accept").first.click()
+        page.wait_for_timeout(500)
+
+
 def _run_cell(page, cell):
     """Click into ``cell``'s editor and press Shift+Enter, as a student runs a cell; again if
     the keystroke was lost (its prompt still reads "[ ]:"), as it can be on a busy machine."""
@@ -135,6 +148,7 @@ def _run_cell(page, cell):
 
     prompt = cell.locator(".jp-InputPrompt")
     for _ in range(3):
+        _accept_dialogs(page)
         cell.scroll_into_view_if_needed()
         cell.locator(".jp-InputArea-editor").click()
         page.keyboard.press("Shift+Enter")
