@@ -161,8 +161,15 @@ def require_build():
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    # Every (status, path) the server answered, including requests the browser makes on its own
+    # (such as /favicon.ico), which page events never show.
+    answered: list = []
+
     def log_message(self, *args):
         pass
+
+    def log_request(self, code="-", size="-"):
+        self.answered.append((int(code), self.path))
 
     def end_headers(self):
         # This header lets linkchecker lift its per-host rate limit (see tests/linkcheckerrc).
@@ -252,6 +259,25 @@ def test_page_renders_offline(docname, width, site, browser):
         + problems
     )
     assert not problems, f"{docname}.html at {width}px:\n  " + "\n  ".join(problems)
+
+
+def test_site_address_leads_to_the_first_page_without_errors(site, browser):
+    """Opening the site's bare address (its root index.html) lands on the book's first page, and
+    no request on the way fails (a root page naming no icon made the browser ask for a missing
+    /favicon.ico: book/_ext/root_redirect.py)."""
+    require_build()
+    errors = []
+    _QuietHandler.answered.clear()
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    try:
+        page.goto(f"{site}/", wait_until="load")
+        page.wait_for_url("**/book/intro.html", timeout=20_000)
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.close()
+    failed = [f"{code} {path}" for code, path in _QuietHandler.answered if code >= 400]
+    assert not failed and not errors, f"failed requests {failed}, console errors {errors}"
 
 
 # Hand-written pages for the layout checks: a column 300 px wide holding equations 600 px wide.
