@@ -4,7 +4,7 @@ i.e. tools/build_pdf.py --path-output _build/quick after `make book-quick`).
 The PDF is read with pypdf: its page count is plausible; its text holds the title of every page
 in _toc.yml, the theorem, proof, exercise and solution boxes and the explorers' print note, and
 no TeX that MathJax left untypeset; it embeds images (the figures and the explorers' frames),
-and every chapter's pages hold at least one.
+and every chapter's pages hold at least one; its outline's titles are the headings' text.
 """
 
 import html as html_module
@@ -32,6 +32,8 @@ RAW_TEX = re.compile(
     r"[)\]|.]|alpha|lambda|sigma|sqrt|top\b|cdot|tfrac|dfrac|tag\{|label\{)"
     r"|\$[^$\s][^$]{0,80}\$"
 )
+# An outline title that repeats its start, as Chromium's tagged printing made them.
+DOUBLED = re.compile(r"(.{3,}?)\s*\1")
 # What the printed page says in place of an explorer's controls (tools/build_pdf.py: NOTE).
 EXPLORER_NOTE = "interactive in the online edition"
 
@@ -173,3 +175,43 @@ def test_figures_are_embedded(reader):
         if sum(per_page[first : max(end, first + 1)]) == 0:
             empty.append(title)
     assert not empty, f"chapters with no image in the PDF: {empty}"
+
+
+def test_outline_titles_are_the_headings(reader):
+    """No outline title repeats its start (Chromium doubled the first line of a page in its
+    tags: "Loss and errorLoss and error"; tools/build_pdf.py retitles the outline)."""
+    doubled = [title for title, _, _ in _outline(reader) if DOUBLED.match(title)]
+    assert not doubled, f"outline titles with a repeated start: {doubled[:10]}"
+
+
+def _pdf_with_outline(path, titles):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in titles:
+        writer.add_blank_page(100, 100)
+    parent = None
+    for number, title in enumerate(titles):
+        item = writer.add_outline_item(title, number, parent=parent)
+        parent = parent or item  # the first entry holds the others, as a book's title does
+    with open(path, "wb") as out:
+        writer.write(out)
+
+
+@pytest.mark.parametrize("doubled", [True, False])
+def test_retitle_outline_mends_doubled_titles(tmp_path, doubled):
+    from pypdf import PdfReader
+
+    from build_pdf import retitle_outline
+
+    headings = ["Notation", "Loss and error", "1.1. The convex problem"]
+    titles = [h + h if doubled else h for h in headings]
+    pdf = tmp_path / "book.pdf"
+    _pdf_with_outline(pdf, titles)
+    assert [t for t, _, _ in _outline(PdfReader(pdf))] == titles
+    assert any(DOUBLED.match(t) for t in titles) == doubled  # the check above can fail
+
+    assert retitle_outline(pdf, headings) == (len(headings) if doubled else 0)
+    assert [t for t, _, _ in _outline(PdfReader(pdf))] == headings
+    with pytest.raises(RuntimeError, match="3 entries for 2 headings"):
+        retitle_outline(pdf, headings[:2])

@@ -24,7 +24,8 @@ website, and the theorem, proof and exercise boxes keep the website's look.
    under a note that it is interactive online, and a display equation wider than the column is
    scaled down to fit it.
 4. ``page.pdf()``: A4, margins, the book's title in the header and page numbers in the footer,
-   backgrounds, a PDF outline from the headings; written to ``DIR/_build/pdf/book.pdf``.
+   backgrounds, a PDF outline from the headings; written to ``DIR/_build/pdf/book.pdf``. The
+   outline's titles are then set to the headings' text (:func:`retitle_outline`).
 
 ``--source`` prints another book folder: ``make pdf-student`` prints the student edition that
 ``make student`` built from ``_build/student/source`` (no solutions; its banner and title say so).
@@ -37,6 +38,7 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import logging
 import os
 import subprocess
 import sys
@@ -46,6 +48,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import NameObject, TextStringObject
 
 from headless_chromium import launch
 
@@ -129,6 +133,62 @@ PRINT_JS = r"""([note, self]) => {
   }
   return report;
 }"""
+
+
+# The text of every heading the printed page shows, in document order, as a PDF outline title:
+# without its "#" link, each formula as the plain text of its MathML.
+HEADINGS_JS = r"""() => [...document.querySelectorAll('h1, h2, h3, h4, h5, h6')]
+  .filter((h) => h.getClientRects().length > 0)
+  .map((h) => {
+    const c = h.cloneNode(true);
+    for (const x of c.querySelectorAll('.headerlink')) x.remove();
+    for (const m of c.querySelectorAll('mjx-container')) {
+      const mml = m.querySelector('mjx-assistive-mml');
+      m.replaceWith(mml ? mml.textContent : '');
+    }
+    return c.textContent.replace(/\s+/g, ' ').trim();
+  })"""
+
+
+def retitle_outline(pdf: Path, headings: list[str]) -> int:
+    """Give the outline of ``pdf`` the titles ``headings`` (document order); return how many
+    titles changed.
+
+    Chromium's tagged printing names each outline entry after its heading's text, but the first
+    line on a page is in its tags twice, so a heading that starts a page became "Loss and
+    errorLoss and error", and formulas were left out. The outline has one entry per heading the
+    page shows; if the counts differ, this raises rather than guess.
+    """
+    # Chromium's PDFs declare a trailer size short of their object count; pypdf reads them
+    # right and says so on stderr for every build, which is noise here.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    writer = PdfWriter(clone_from=PdfReader(pdf))
+    entries = []
+
+    def walk(node):
+        while node is not None:
+            node = node.get_object()
+            entries.append(node)
+            if "/First" in node:
+                walk(node["/First"])
+            node = node.get("/Next")
+
+    outlines = writer.root_object.get("/Outlines")
+    if outlines is not None:
+        walk(outlines.get_object().get("/First"))
+    if len(entries) != len(headings):
+        raise RuntimeError(
+            f"{pdf}: the outline has {len(entries)} entries for {len(headings)} headings on the "
+            "page; cannot match them"
+        )
+    changed = 0
+    for entry, title in zip(entries, headings):
+        if entry["/Title"] != title:
+            entry[NameObject("/Title")] = TextStringObject(title)
+            changed += 1
+    with open(pdf, "wb") as out:
+        writer.write(out)
+    return changed
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -238,6 +298,7 @@ def print_pdf(site: Path, pdf: Path, page_name: str, *, timeout_s: float = 120) 
                 outline=True,
                 tagged=True,
             )
+            headings = page.evaluate(HEADINGS_JS)
             browser.close()
     finally:
         server.shutdown()
@@ -248,6 +309,7 @@ def print_pdf(site: Path, pdf: Path, page_name: str, *, timeout_s: float = 120) 
     if report["too_wide"]:
         raise RuntimeError(f"display equations still wider than the page: {report['too_wide']}")
     report["views"] = views
+    report["retitled"] = retitle_outline(pdf, headings)
     return report
 
 
@@ -283,18 +345,13 @@ def main(argv=None) -> int:
     pdf = path_output / "_build" / "pdf" / "book.pdf"
     report = print_pdf(site, pdf, single_page_name(args.source.resolve()))
     done = time.monotonic()
-    pages = ""
-    try:
-        from pypdf import PdfReader
-
-        pages = f", {len(PdfReader(pdf).pages)} pages"
-    except ImportError:  # pypdf comes with the test extra only
-        pass
+    pages = len(PdfReader(pdf).pages)
     print(
-        f"Wrote {os.path.relpath(pdf, ROOT)} ({pdf.stat().st_size / 1e6:.1f} MB{pages}): "
+        f"Wrote {os.path.relpath(pdf, ROOT)} ({pdf.stat().st_size / 1e6:.1f} MB, {pages} pages): "
         f"{report['solutions']} solutions unfolded, {report['explorers']} of {report['views']} "
         f"widget views printed as static frames, {len(report['scaled'])} display equations "
-        f"scaled to the column (to {min(report['scaled'], default=100)}% at least). "
+        f"scaled to the column (to {min(report['scaled'], default=100)}% at least), "
+        f"{report['retitled']} outline titles mended. "
         f"Single page {built - start:.0f} s, printing {done - built:.0f} s."
     )
     return 0
