@@ -4,6 +4,7 @@ interpolating counterexample of Gamarnik et al. §4.6 for Gaussian, uniform and 
 import numpy as np
 import pytest
 
+from qlcore.infra.checks import InputError
 from qlcore.model.moments import quadratic_features
 from qlcore.samples import span
 
@@ -132,3 +133,28 @@ def test_rademacher_interpolants_can_differ_without_rademacher_risk():
 def test_bad_input(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "law, constant",
+    # min{mu4 - mu2^2, 2 mu2^2} with mu2 = 1: Gaussian min{2, 2}, uniform min{4/5, 2},
+    # Rademacher min{0, 2}, Laplace min{5, 2}
+    [("gaussian", 2.0), ("uniform", 0.8), ("rademacher", 0.0), ("laplace", 2.0)],
+)
+def test_barrier_constant_of_each_law(law, constant):
+    moments = span.input_law(law)
+    assert moments.barrier_constant == pytest.approx(constant)
+    assert span.barrier_constant(moments.mu2, moments.mu4) == moments.barrier_constant
+
+
+def test_smallest_singular_value_of_a_matrix_and_a_stack():
+    rng = np.random.default_rng(4)
+    stack = rng.standard_normal((3, 6, 4))
+    expected = [np.linalg.svd(w, compute_uv=False)[-1] for w in stack]
+    np.testing.assert_allclose(span.smallest_singular_value(stack), expected, rtol=1e-12)
+    assert span.smallest_singular_value(stack[0]) == pytest.approx(expected[0], rel=1e-12)
+    # rank below d when m < d; a known value: diag(3, 2) has sigma_min 2
+    assert span.smallest_singular_value(rng.standard_normal((2, 4))) == 0.0
+    assert span.smallest_singular_value(np.diag([3.0, 2.0])) == pytest.approx(2.0)
+    with pytest.raises(InputError, match="weights must be m x d"):
+        span.smallest_singular_value(np.ones(3))

@@ -144,6 +144,7 @@ def test_argument_checks():
         (lambda: barrier.near_tight_difference(planted, -1.0), "spread"),
         (lambda: barrier.near_tight_weights(np.ones((4, 1))), "planted"),
         (lambda: barrier.best_spread(planted.T, "gaussian"), "planted"),
+        (lambda: barrier.near_tight_ratio(np.ones((4, 3)), "gaussian"), "planted"),  # rank 1
         (lambda: barrier.best_spread(planted, "cauchy"), "law"),
     ]:
         with pytest.raises(InputError) as error:

@@ -31,6 +31,7 @@ import numpy as np
 from qlcore.infra.checks import (
     MAX_ENTRY,
     InputError,
+    as_array,
     as_matrix,
     as_symmetric,
     check_budget,
@@ -51,6 +52,34 @@ class InputLaw:
     name: str
     mu2: float
     mu4: float
+
+    @property
+    def barrier_constant(self) -> float:
+        """``min{mu4 - mu2^2, 2 mu2^2}`` of this law (:func:`barrier_constant`)."""
+        return barrier_constant(self.mu2, self.mu4)
+
+
+def barrier_constant(mu2: float, mu4: float) -> float:
+    """``min{mu4 - mu2^2, 2 mu2^2}``, the constant of ``L(W) >= min{..} |M|_F^2`` (§4.1) and so of
+    the energy barrier (:func:`energy_barrier`); 0 for Rademacher inputs (``mu4 = mu2^2``)."""
+    return float(min(mu4 - mu2**2, 2 * mu2**2))
+
+
+def smallest_singular_value(weights) -> float | np.ndarray:
+    """``sigma_min(W)``, the ``d``-th singular value of an ``m x d`` matrix (0 when ``m < d``: the
+    rank is below ``d``), or an array of them for a stack ``(..., m, d)``."""
+    weights = as_array(weights, "weights")
+    if weights.ndim < 2:
+        raise InputError(
+            f"weights must be m x d or a stack of such, got shape {weights.shape}",
+            argument="weights",
+        )
+    m, d = weights.shape[-2:]
+    if m < d:
+        value = np.zeros(weights.shape[:-2])
+    else:
+        value = np.linalg.svd(weights, compute_uv=False)[..., -1]
+    return float(value) if np.ndim(value) == 0 else value
 
 
 def input_law(name: str) -> InputLaw:
@@ -141,9 +170,7 @@ def energy_barrier(planted, mu2: float, mu4: float) -> float:
     """``min{mu4 - mu2^2, 2 mu2^2} sigma_min(W*)^4`` (§4.2, §4.6)."""
     planted = as_matrix(planted, "planted")
     mu2, mu4 = _check_moments(mu2, mu4)
-    full_rank_possible = planted.shape[0] >= planted.shape[1]
-    sigma_min = np.linalg.svd(planted, compute_uv=False)[-1] if full_rank_possible else 0.0
-    return float(min(mu4 - mu2**2, 2 * mu2**2) * sigma_min**4)
+    return barrier_constant(mu2, mu4) * smallest_singular_value(planted) ** 4
 
 
 def interpolating_counterexample(x, planted) -> np.ndarray:

@@ -40,7 +40,6 @@ from threadpoolctl import threadpool_limits
 
 from qlcore.infra.checks import (
     InputError,
-    as_matrix,
     check_budget,
     check_choice,
     check_positive_int,
@@ -48,7 +47,7 @@ from qlcore.infra.checks import (
     rng_from_seed,
 )
 from qlcore.samples import span
-from qlcore.stationary.risks import check_risk
+from qlcore.stationary.risks import check_planted, check_risk
 
 
 def random_rank_deficient(m: int, d: int, draws: int, *, rank: int | None = None, seed=0):
@@ -90,11 +89,11 @@ def _bottom(planted: np.ndarray) -> tuple[float, np.ndarray]:
 
 
 def _check_planted(planted) -> np.ndarray:
-    planted = as_matrix(planted, "planted")
-    m, d = planted.shape
-    if d < 2 or m < d:
+    """:func:`qlcore.stationary.risks.check_planted`, with ``d >= 2`` (rank ``d - 1 >= 1``)."""
+    planted = check_planted(planted)
+    if planted.shape[1] < 2:
         raise InputError(
-            f"planted must be m x d with m >= d >= 2, got {planted.shape}", argument="planted"
+            f"planted must have d >= 2 columns, got {planted.shape}", argument="planted"
         )
     return planted
 
@@ -146,8 +145,7 @@ def near_tight_ratio(planted, law: str) -> float:
     planted = _check_planted(planted)
     d = planted.shape[1]
     moments = span.input_law(check_choice(law, "law", span.INPUT_LAWS))
-    mu2, mu4 = moments.mu2, moments.mu4
-    constant = min(mu4 - mu2**2, 2 * mu2**2)
+    mu2, mu4, constant = moments.mu2, moments.mu4, moments.barrier_constant
     if constant == 0:
         raise InputError(f"law {law!r} has mu4 = mu2^2: the bound is 0, no ratio", argument="law")
     _, v = _bottom(planted)

@@ -37,6 +37,7 @@ from qlcore.infra.checks import (
     check_positive_int,
     check_real,
 )
+from qlcore.samples import span
 from qlcore.stationary.risks import check_risk
 
 KINDS = ("global minimum", "saddle", "non-global minimum", "not stationary")
@@ -66,11 +67,6 @@ class DescentResult:
     min_sigma_min: np.ndarray
     monotone: np.ndarray
     step: float
-
-
-def _sigma_min(weights: np.ndarray) -> np.ndarray:
-    gram = np.swapaxes(weights, -1, -2) @ weights
-    return np.sqrt(np.clip(np.linalg.eigvalsh(gram)[..., 0], 0.0, None))
 
 
 def gradient_descent(
@@ -129,7 +125,7 @@ def gradient_descent(
             if iteration % record_every == 0 or iteration == max_iterations or reached.any():
                 records.append(iteration)
                 risks.append(np.asarray(risk.values(weights), dtype=float).reshape(-1))
-                sigmas.append(_sigma_min(weights))
+                sigmas.append(span.smallest_singular_value(weights))
             done = np.flatnonzero(active)[reached]
             iterations[done] = iteration
             if iteration == max_iterations:

@@ -56,7 +56,7 @@ def heuristic_width_ratio(d: int, law: str) -> float:
     sqrt d)^4`` (module docstring): the larger root, found by Brent's method."""
     d = check_positive_int(d, "d")
     moments = span.input_law(check_choice(law, "law", span.INPUT_LAWS))
-    constant = min(moments.mu4 - moments.mu2**2, 2 * moments.mu2**2)
+    constant = moments.barrier_constant
     if constant == 0:
         raise InputError(f"law {law!r} has mu4 = mu2^2: the barrier is 0", argument="law")
     slope = 2 * d * ((moments.mu4 - 3 * moments.mu2**2) + moments.mu2**2 * (d + 2))

@@ -40,10 +40,6 @@ def _normalised_planted(rows: int, dim: int, seed) -> np.ndarray:
     return risks.planted_weights(rows, dim, seed=seed) / np.sqrt(rows)
 
 
-def _sigma_min(planted: np.ndarray) -> float:
-    return float(np.linalg.svd(planted, compute_uv=False)[-1])
-
-
 def population_barrier_point(
     law: str, dim: int, rows: int, draws: int, starts: int, mc_samples: int, seed: int
 ) -> dict:
@@ -60,7 +56,7 @@ def population_barrier_point(
     mc_samples = check_positive_int(mc_samples, "mc_samples")
     planted = risks.planted_weights(rows, dim, seed=[seed, dim])
     risk = risks.PopulationRisk(planted, law)
-    sigma4 = _sigma_min(planted) ** 4
+    sigma4 = span.smallest_singular_value(planted) ** 4
     random = risk.values(barrier.random_projections(planted, draws, seed=[seed, dim, 1]))
     search = barrier.minimise_rank_deficient(risk, starts=starts, seed=[seed, dim, 2])
     difference = barrier.near_tight_difference(planted)
@@ -91,7 +87,7 @@ def empirical_barrier_point(
     n_samples = check_positive_int(n_samples, "n_samples")
     planted = _normalised_planted(rows, dim, [seed, dim, trial])
     x = span.sample_inputs("gaussian", n_samples, dim, seed=[seed, dim, trial, n_samples])
-    sigma4 = _sigma_min(planted) ** 4
+    sigma4 = span.smallest_singular_value(planted) ** 4
     empirical = barrier.minimise_rank_deficient(
         risks.EmpiricalRisk(planted, x), starts=starts, seed=[seed, dim, trial, 1]
     )
@@ -214,14 +210,15 @@ def descent_point(
         milestones=sorted(milestones, reverse=True),
     )
     at_zero = float(risk.values(np.zeros_like(planted)))
+    sigma = span.smallest_singular_value(planted)
     shown = np.unique(np.geomspace(1, len(run.record_iterations), TRACE_POINTS).astype(int) - 1)
     return {
         "barrier": wall / at_zero,
         "trace_iterations": run.record_iterations[shown].tolist(),
-        "trace_sigma_ratio": (run.sigma_min[shown, :TRACES] / _sigma_min(planted)).T.tolist(),
+        "trace_sigma_ratio": (run.sigma_min[shown, :TRACES] / sigma).T.tolist(),
         "trace_risk": (run.risk[shown, :TRACES] / at_zero).T.tolist(),
         "start_risk": (np.asarray(risk.values(begin)) / at_zero).tolist(),
-        "min_sigma_ratio": (run.min_sigma_min / _sigma_min(planted)).tolist(),
+        "min_sigma_ratio": (run.min_sigma_min / sigma).tolist(),
         "milestones": sorted(milestones, reverse=True),
         "iterations": run.milestone_iterations.tolist(),
         "final_risk": (np.asarray(risk.values(run.weights)) / at_zero).tolist(),
@@ -242,8 +239,7 @@ def population_init_point(dim: int, ratio: float, draws: int, law: str, seed: in
     )
     grams = np.asarray(grams).reshape(draws, dim, dim)
     start = span.population_risk(rows * np.eye(dim) - grams, moments.mu2, moments.mu4)
-    constant = min(moments.mu4 - moments.mu2**2, 2 * moments.mu2**2)
-    walls = constant * np.linalg.eigvalsh(grams)[:, 0] ** 2
+    walls = moments.barrier_constant * np.linalg.eigvalsh(grams)[:, 0] ** 2
     return {"rows": rows, "start_over_barrier": (start / walls).tolist()}
 
 
@@ -268,5 +264,5 @@ def empirical_init_point(
         value = float(risk.values(start))
         wall = barrier.minimise_rank_deficient(risk, starts=starts, seed=[seed, draw]).value
         over_barrier.append(value / wall)
-        over_bound.append(value / (2 * _sigma_min(planted) ** 4))
+        over_bound.append(value / (2 * span.smallest_singular_value(planted) ** 4))
     return {"rows": rows, "start_over_barrier": over_barrier, "start_over_bound": over_bound}

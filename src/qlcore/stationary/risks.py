@@ -46,6 +46,20 @@ def planted_weights(m: int, d: int, *, seed=0) -> np.ndarray:
     return rng_from_seed(seed).standard_normal((m, d))
 
 
+def check_planted(planted) -> np.ndarray:
+    """``planted`` as an ``m x d`` float array of rank ``d`` (so ``m >= d``), as ``W*`` must be for
+    the barrier ``sigma_min(W*)^4`` to be positive; an :class:`InputError` naming it otherwise."""
+    planted = as_matrix(planted, "planted")
+    rank = np.linalg.matrix_rank(planted) if planted.shape[0] >= planted.shape[1] else None
+    if rank is None or rank < planted.shape[1]:
+        raise InputError(
+            f"planted must have rank d = {planted.shape[1]} (m >= d rows), got shape "
+            f"{planted.shape}" + ("" if rank is None else f" of rank {rank}"),
+            argument="planted",
+        )
+    return planted
+
+
 class _Risk:
     """Shared part of :class:`PopulationRisk` and :class:`EmpiricalRisk`: everything follows from
     ``_difference_gradient(M) = dl/dM`` (batched, affine in ``M``)."""
@@ -53,13 +67,7 @@ class _Risk:
     planted: np.ndarray
 
     def __init__(self, planted):
-        planted = as_matrix(planted, "planted")
-        if planted.shape[0] < planted.shape[1] or np.linalg.matrix_rank(planted) < planted.shape[1]:
-            raise InputError(
-                f"planted must have rank d = {planted.shape[1]} (m >= d rows), got shape "
-                f"{planted.shape} of rank {np.linalg.matrix_rank(planted)}",
-                argument="planted",
-            )
+        planted = check_planted(planted)
         self.planted = planted
         self.dim = planted.shape[1]
         self.target = planted.T @ planted

@@ -80,7 +80,7 @@ def _check_laws(laws) -> tuple[str, ...]:
     for law in laws:
         check_choice(law, "laws", span.INPUT_LAWS)
         moments = span.input_law(law)
-        if not min(moments.mu4 - moments.mu2**2, 2 * moments.mu2**2) > 0:
+        if not moments.barrier_constant > 0:
             raise InputError(
                 f"laws: {law!r} inputs have mu4 = mu2^2, so the barrier is 0 and L(W0) / barrier "
                 f"is undefined; leave {law!r} out",
@@ -114,7 +114,7 @@ def _rows(dim: int, ratio: float) -> int:
 def _heuristic(rows: int, dim: int, law: str) -> float | None:
     """``E L(W_0)`` over the barrier at ``sigma_min(W*) = sqrt m - sqrt d`` (None if ``m = d``)."""
     moments = span.input_law(law)
-    constant = min(moments.mu4 - moments.mu2**2, 2 * moments.mu2**2)
+    constant = moments.barrier_constant
     typical = (np.sqrt(rows) - np.sqrt(dim)) ** 4
     if not typical > 0:
         return None
