@@ -31,11 +31,11 @@ import numpy as np
 from qlcore.infra.checks import (
     MAX_ENTRY,
     InputError,
-    as_array,
     as_matrix,
     as_symmetric,
     check_budget,
     check_choice,
+    check_entries,
     check_positive_int,
     check_real,
     rng_from_seed,
@@ -62,16 +62,17 @@ class InputLaw:
 def barrier_constant(mu2: float, mu4: float) -> float:
     """``min{mu4 - mu2^2, 2 mu2^2}``, the constant of ``L(W) >= min{..} |M|_F^2`` (§4.1) and so of
     the energy barrier (:func:`energy_barrier`); 0 for Rademacher inputs (``mu4 = mu2^2``)."""
+    mu2, mu4 = _check_moments(mu2, mu4)
     return float(min(mu4 - mu2**2, 2 * mu2**2))
 
 
 def smallest_singular_value(weights) -> float | np.ndarray:
     """``sigma_min(W)``, the ``d``-th singular value of an ``m x d`` matrix (0 when ``m < d``: the
     rank is below ``d``), or an array of them for a stack ``(..., m, d)``."""
-    weights = as_array(weights, "weights")
-    if weights.ndim < 2:
+    weights = check_entries(weights, "weights")
+    if weights.ndim < 2 or weights.size == 0:
         raise InputError(
-            f"weights must be m x d or a stack of such, got shape {weights.shape}",
+            f"weights must be m x d or a stack of such, not empty, got shape {weights.shape}",
             argument="weights",
         )
     m, d = weights.shape[-2:]
