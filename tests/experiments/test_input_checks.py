@@ -1,6 +1,8 @@
 """Arguments of the experiment modules' public functions: results, settings and records that are
 not the dicts the modules make, and callees' errors, are refused naming the caller's argument."""
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -93,3 +95,23 @@ def test_wilson_interval_names_its_arguments():
         assert e.value.argument == name
     with pytest.raises(InputError, match="^z must be <= 38"):
         sarao_uniqueness.wilson_interval(1, 2, z=1e300)
+
+
+CPU_ONLY = [
+    figure_id
+    for figure_id in sorted(REGISTRY)
+    if "require_cpu" in inspect.getsource(figure_module(figure_id).run)
+]
+
+
+@pytest.mark.parametrize("figure_id", CPU_ONLY)
+def test_cpu_only_figures_refuse_another_device_by_name(figure_id):
+    """Refused before any work: the check is the first thing run() does with device."""
+    with pytest.raises(InputError, match=f"^{figure_id} computes with .* on the CPU") as e:
+        figure_module(figure_id).run("quick", device="cuda")
+    assert e.value.argument == "device" and "device='cpu'" in str(e.value)
+
+
+def test_the_cpu_only_figures_are_found():
+    assert {"gamarnik-stationary", "sarao-fig2", "vidal-relu"} <= set(CPU_ONLY)
+    assert "kazemipour-fig4" not in CPU_ONLY  # it trains with torch, on CUDA too

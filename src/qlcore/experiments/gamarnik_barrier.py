@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.experiments import check_result, check_scale
+from qlcore.experiments.cpu_only import require_cpu
 from qlcore.infra.checks import check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.samples import span
@@ -71,8 +72,7 @@ def run(
     counts and, per count, the trials' empirical and population minima."""
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     seed = check_seed(seed)
-    if device != "cpu":
-        raise ValueError(f"{FIGURE_ID} computes with NumPy on the CPU; got device={device!r}")
+    require_cpu(device, FIGURE_ID)
     common = {"cache_dir": default_cache_dir(), "progress": progress is not False}
     population_points = [
         {

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.experiments import check_result, check_scale
+from qlcore.experiments.cpu_only import require_cpu
 from qlcore.infra.checks import check_positive_int, check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.stationary import points
@@ -70,8 +71,7 @@ def run(
     (``descent[d]``, :func:`qlcore.stationary.points.descent_point`), as sweeps."""
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     seed = check_seed(seed)
-    if device != "cpu":
-        raise ValueError(f"{FIGURE_ID} computes with NumPy on the CPU; got device={device!r}")
+    require_cpu(device, FIGURE_ID)
     common = {"cache_dir": default_cache_dir(), "progress": progress is not False}
     census_points = [
         {

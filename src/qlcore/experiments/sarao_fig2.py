@@ -13,6 +13,7 @@ import numpy as np
 
 from qlcore.dynamics import flows
 from qlcore.experiments import check_result, check_scale
+from qlcore.experiments.cpu_only import require_cpu
 from qlcore.infra.checks import check_int, check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.viz import style
@@ -68,10 +69,7 @@ def run(
     ``t^-2`` constant (26) for a rank-deficient teacher, the rate ``kappa_min`` of (28) for a
     full-rank one; one :func:`qlcore.infra.sweep.run_sweep` point per curve (local processes, or
     Dask with ``QLCORE_SCHEDULER``). ``device`` must be ``"cpu"`` (the ODEs run in SciPy)."""
-    if device != "cpu":
-        raise ValueError(
-            f"{FIGURE_ID} integrates ODEs with SciPy on the CPU; got device={device!r}"
-        )
+    require_cpu(device, FIGURE_ID, "SciPy")
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     t = np.r_[0.0, np.geomspace(settings["t_min"], settings["t_max"], settings["n_times"])]
     points = [

@@ -16,6 +16,7 @@ import numpy as np
 
 from qlcore.dynamics import flows, lotka_volterra
 from qlcore.experiments import check_result, check_scale
+from qlcore.experiments.cpu_only import require_cpu
 from qlcore.infra.checks import InputError, check_int, check_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
 from qlcore.viz import style
@@ -92,8 +93,7 @@ def run(
     :func:`qlcore.infra.sweep.run_sweep` point per ``n`` (local processes, or Dask with
     ``QLCORE_SCHEDULER``); returns the losses per ``n`` (data sets x recorded times) and the
     reference curves. ``device`` must be ``"cpu"`` (NumPy)."""
-    if device != "cpu":
-        raise ValueError(f"{FIGURE_ID} runs in NumPy on the CPU; got device={device!r}")
+    require_cpu(device, FIGURE_ID)
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     dim = settings["dim"]
     outcomes = run_sweep(

@@ -14,6 +14,7 @@ import numpy as np
 
 from qlcore.dynamics.lotka_volterra import OrthogonalTeacherFlow
 from qlcore.experiments import check_result, check_scale
+from qlcore.experiments.cpu_only import require_cpu
 from qlcore.viz import style
 
 FIGURE_ID = "sarao-figb6"
@@ -34,10 +35,7 @@ def run(
 ) -> dict:
     """Vector field, fixed points and trajectories of the portrait system; exact and approximate
     time courses of the regime system. Deterministic: ``seed`` is recorded only."""
-    if device != "cpu":
-        raise ValueError(
-            f"{FIGURE_ID} integrates ODEs with SciPy on the CPU; got device={device!r}"
-        )
+    require_cpu(device, FIGURE_ID, "SciPy")
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     portrait = OrthogonalTeacherFlow(**PORTRAIT)
     lam_grid = np.linspace(0.0, 1.25, settings["grid"])

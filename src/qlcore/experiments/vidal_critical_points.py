@@ -33,6 +33,7 @@ import itertools
 import numpy as np
 
 from qlcore.experiments import check_result, check_scale
+from qlcore.experiments.cpu_only import require_cpu
 from qlcore.homogeneous import critical_points as cp
 from qlcore.infra.checks import check_seed, rng_from_seed
 from qlcore.viz import style
@@ -150,8 +151,7 @@ def run(
     scale: no cache and no progress bar (``progress`` is accepted and ignored)."""
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     seed = check_seed(seed)
-    if device != "cpu":
-        raise ValueError(f"{FIGURE_ID} computes with NumPy on the CPU; got device={device!r}")
+    require_cpu(device, FIGURE_ID)
     instances = []
     for index, shape in enumerate(settings["instances"]):
         n0, n1, n2 = shape["n0"], shape["n1"], shape["n2"]

@@ -50,6 +50,7 @@ import itertools
 import numpy as np
 
 from qlcore.experiments import check_result, check_scale
+from qlcore.experiments.cpu_only import require_cpu
 from qlcore.homogeneous import critical_points as cp
 from qlcore.homogeneous import deep_linear as dl
 from qlcore.infra.checks import check_seed, rng_from_seed
@@ -277,8 +278,7 @@ def run(
     (``progress`` is accepted and ignored)."""
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     seed = check_seed(seed)
-    if device != "cpu":
-        raise ValueError(f"{FIGURE_ID} computes with NumPy on the CPU; got device={device!r}")
+    require_cpu(device, FIGURE_ID)
     return {
         "figure": FIGURE_ID,
         "scale": scale,

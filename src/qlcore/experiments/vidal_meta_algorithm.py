@@ -36,6 +36,7 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.experiments import check_dict, check_dicts, check_result, check_scale
+from qlcore.experiments.cpu_only import require_cpu
 from qlcore.homogeneous import factorization as fact
 from qlcore.infra.checks import check_seed, rng_from_seed
 from qlcore.viz import style
@@ -224,8 +225,7 @@ def run(
     accepted for the common interface (there is nothing long to show)."""
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     seed = check_seed(seed)
-    if device != "cpu":
-        raise ValueError(f"{FIGURE_ID} computes with NumPy on the CPU; got device={device!r}")
+    require_cpu(device, FIGURE_ID)
     matrices = []
     for index, instance in enumerate(settings["instances"]):
         for draw in range(settings["draws"]):

@@ -42,6 +42,7 @@ from __future__ import annotations
 import numpy as np
 
 from qlcore.experiments import check_dict, check_dicts, check_result, check_scale
+from qlcore.experiments.cpu_only import require_cpu
 from qlcore.homogeneous import relu
 from qlcore.infra.checks import check_seed, rng_from_seed
 from qlcore.infra.sweep import default_cache_dir, run_sweep
@@ -268,8 +269,7 @@ def run(
     resumable)."""
     settings = dict(SCALE_SETTINGS[check_scale(scale)])
     seed = check_seed(seed)
-    if device != "cpu":
-        raise ValueError(f"{FIGURE_ID} computes with NumPy on the CPU; got device={device!r}")
+    require_cpu(device, FIGURE_ID)
     common = {"cache_dir": default_cache_dir(), "progress": progress is not False}
     lams = [float(lam) for lam in settings["lams"]]
     zero_points = [
