@@ -15,7 +15,6 @@ from qlcore.experiments.registry import REGISTRY
 # the points finished so far (QLCORE_CACHE). Until they are shipped, `qlcore status` lists them
 # as missing and chapter 5, which shows them, stays out of the book (drafts/).
 IN_PROGRESS = {
-    "kazemipour-fig4": "paper-scale run in progress (about 3 h on 2 cores, benchmarks/RESULTS.md)",
     "kazemipour-fig5": "paper-scale run in progress (about 7 h on 2 cores, benchmarks/RESULTS.md)",
 }
 
