@@ -5,6 +5,7 @@ chapter's module."""
 
 from qlcore.deep import expressivity
 from qlcore.exercises import deep_networks
+from qlcore.experiments import kazemipour_fig4
 
 
 def test_parameter_count_is_the_formula():
@@ -14,7 +15,12 @@ def test_parameter_count_is_the_formula():
 
 
 def test_mixing_width_is_the_corrected_count():
-    assert deep_networks._full_dimensional_width() == expressivity.width_counts(4).corrected
+    dim = deep_networks.MIXING_DIM
+    assert deep_networks._full_dimensional_width() == expressivity.width_counts(dim).corrected
+    # the chapter's parameter-count cell prints Fig. 4's dimension: never this one
+    assert dim not in {
+        kazemipour_fig4.SCALE_SETTINGS[scale]["dim"] for scale in kazemipour_fig4.SCALE_SETTINGS
+    }
 
 
 def test_noise_floors_decrease_with_depth():
