@@ -192,7 +192,7 @@ def _pdf_with_outline(path, titles):
         writer.add_blank_page(100, 100)
     parent = None
     for number, title in enumerate(titles):
-        item = writer.add_outline_item(title, number, parent=parent)
+        item = writer.add_outline_item(title=title, page_number=number, parent=parent)
         parent = parent or item  # the first entry holds the others, as a book's title does
     with open(path, "wb") as out:
         writer.write(out)
