@@ -13,10 +13,8 @@ from qlcore.experiments.registry import REGISTRY
 
 # Paper-scale runs longer than a working session, still being computed: their sweeps resume from
 # the points finished so far (QLCORE_CACHE). Until they are shipped, `qlcore status` lists them
-# as missing and chapter 5, which shows them, stays out of the book (drafts/).
-IN_PROGRESS = {
-    "kazemipour-fig5": "paper-scale run in progress (about 7 h on 2 cores, benchmarks/RESULTS.md)",
-}
+# as missing and the chapter that shows them waits in drafts/, outside the book. None at present.
+IN_PROGRESS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("figure_id", sorted(REGISTRY))
