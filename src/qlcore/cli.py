@@ -168,7 +168,7 @@ def _status(_args) -> int:
     from qlcore.reproduce import shipped_dir, shipped_path, shipped_status
 
     print(f"shipped results in {shipped_dir()} (paper scale, seed 0)")
-    print(f"{'figure':27s} {'shipped':8s} {'state':8s} {'wall time':>10s}  file")
+    print(f"{'figure':27s} {'shipped':8s} {'state':8s} {'last run':>10s}  file")
     lacking = 0
     for figure_id in sorted(REGISTRY):
         state = shipped_status(figure_id)
@@ -180,6 +180,10 @@ def _status(_args) -> int:
         shipped = "no" if state == "missing" else "yes"
         print(f"{figure_id:27s} {shipped:8s} {state:8s} {wall:>10s}  {path.name}")
         lacking += state != "current"
+    print(
+        "last run: wall time of the run that wrote the result; a run resumed from cached sweep "
+        "points counts only its own part"
+    )
     if lacking:
         print(
             f"{lacking} figure(s) without a current shipped result; `python -m qlcore ship` "
@@ -285,7 +289,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.set_defaults(handler=_reproduce)
     commands.add_parser(
         "status",
-        help="list every figure's shipped result (present, current or stale, wall time); "
+        help="list every figure's shipped result (present, current or stale, wall time of the run "
+        "that wrote it); "
         "exit 1 when one lacks a current shipped result",
     ).set_defaults(handler=_status)
     shp = commands.add_parser(
