@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_info
 
 from qlcore.infra import cache as cache_module
 from qlcore.infra import sweep
@@ -62,6 +63,9 @@ def where_am_i(x):
         "pid": os.getpid(),
         "on_dask": on_dask,
         "openblas_threads": os.environ.get("OPENBLAS_NUM_THREADS"),
+        "blas_threads": sorted(
+            {lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"}
+        ),
     }
 
 
@@ -105,7 +109,42 @@ def test_process_pool_equals_plain_loop_in_order():
     info = run_sweep(where_am_i, [{"x": x} for x in range(4)], max_workers=2)
     assert [r["x"] for r in info] == [0, 1, 2, 3]
     assert os.getpid() not in {r["pid"] for r in info}
-    assert {r["openblas_threads"] for r in info} == {"1"}  # one BLAS thread per worker
+    assert {r["openblas_threads"] for r in info} == {"1"}  # one BLAS thread per worker,
+    assert all(r["blas_threads"] == [1] for r in info)  # also in NumPy's BLAS, loaded before
+
+
+BLAS_PROBE = """
+from threadpoolctl import threadpool_info
+
+def blas_threads(x):
+    return sorted({lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"})
+"""
+
+SCRIPT_THAT_IMPORTS_NUMPY_FIRST = """
+import json
+import numpy  # loaded in the workers before their initializer runs (forkserver preloads main)
+from qlcore.infra.sweep import run_sweep
+import blas_probe
+
+if __name__ == "__main__":
+    points = [{"x": x} for x in range(2)]
+    print(json.dumps(run_sweep(blas_probe.blas_threads, points, max_workers=2)))
+"""
+
+
+def test_workers_use_one_blas_thread_even_when_the_script_loaded_numpy_first(tmp_path):
+    import subprocess
+
+    (tmp_path / "blas_probe.py").write_text(BLAS_PROBE)
+    (tmp_path / "main.py").write_text(SCRIPT_THAT_IMPORTS_NUMPY_FIRST)
+    environment = {**os.environ, "PYTHONPATH": str(tmp_path), "TQDM_DISABLE": "1"}
+    for variable in sweep.THREAD_VARIABLES:
+        environment.pop(variable, None)
+    done = subprocess.run(
+        [sys.executable, "main.py"], cwd=tmp_path, env=environment, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == [[1], [1]]
 
 
 def test_default_backend_is_a_local_pool():
@@ -144,6 +183,7 @@ def test_dask_cluster_equals_plain_loop_in_order(dask_cluster, monkeypatch):
     assert [r["x"] for r in info] == [0, 1, 2]
     assert all(r["on_dask"] for r in info)
     assert {r["openblas_threads"] for r in info} == {"1"}  # Dask's nanny sets it
+    assert all(r["blas_threads"] == [1] for r in info)
 
 
 def test_dask_failure_names_the_point(dask_cluster, tmp_path):

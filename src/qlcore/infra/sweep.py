@@ -84,6 +84,7 @@ import warnings
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from qlcore.infra import cache
@@ -580,10 +581,16 @@ def _evaluate(function, point: dict) -> str:
 
 def _prepare_worker() -> None:
     """Pool initializer: the worker ignores SIGINT (Ctrl-C reaches every process of the terminal;
-    the parent ends the workers), and uses one thread for OpenMP/BLAS libraries and torch."""
+    the parent ends the workers), and uses one thread for OpenMP/BLAS libraries and torch.
+
+    The environment variables reach only the libraries loaded later: the worker has usually
+    imported NumPy (and its OpenBLAS, with a thread per core) before this runs, while it
+    unpickled this function, so :func:`threadpoolctl.threadpool_limits` also sets the libraries
+    already loaded to one thread."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for variable in THREAD_VARIABLES:
         os.environ[variable] = "1"
+    threadpool_limits(limits=1)
     if "torch" in sys.modules:
         sys.modules["torch"].set_num_threads(1)
 
