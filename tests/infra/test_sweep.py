@@ -137,7 +137,8 @@ def test_workers_use_one_blas_thread_even_when_the_script_loaded_numpy_first(tmp
 
     (tmp_path / "blas_probe.py").write_text(BLAS_PROBE)
     (tmp_path / "main.py").write_text(SCRIPT_THAT_IMPORTS_NUMPY_FIRST)
-    environment = {**os.environ, "PYTHONPATH": str(tmp_path), "TQDM_DISABLE": "1"}
+    python_path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+    environment = {**os.environ, "PYTHONPATH": python_path, "TQDM_DISABLE": "1"}
     for variable in sweep.THREAD_VARIABLES:
         environment.pop(variable, None)
     done = subprocess.run(

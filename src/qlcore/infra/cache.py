@@ -52,18 +52,33 @@ def use_cache_for_compiler_scratch() -> dict[str, str]:
 def write_atomically(path: Path, data: str | bytes) -> None:
     """Write ``data`` (text, or bytes) to ``path`` (creating its folder) so that a reader sees
     either the old file or the whole new one: a temporary file in the same folder, then
-    :func:`os.replace`."""
+    :func:`os.replace`. The file gets the permissions of any new file (``0666`` less the umask),
+    not the private ``0600`` of a temporary file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb" if isinstance(data, bytes) else "w") as file:
+            os.fchmod(file.fileno(), 0o666 & ~_current_umask())
             file.write(data)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _current_umask() -> int:
+    """This process's file-mode creation mask, from ``/proc/self/status`` where Linux has it
+    (reading it with :func:`os.umask` means setting it, a race with other threads creating
+    files), else by setting and restoring it."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
 
 
 def claim(path: Path, *, max_age: float = CLAIM_MAX_AGE_S) -> bool:
