@@ -66,3 +66,10 @@ def test_bench_blas_threads_runs_and_both_settings_reach_the_same_minimum():
     out = run_benchmark("bench_blas_threads.py", "--repeats", "1", "--starts", "1")
     assert "ratio default / one thread:" in out
     assert "same minimum: True" in out
+
+
+@pytest.mark.slow
+def test_bench_sweep_blas_tiny_runs_both_thread_settings_with_the_same_thresholds():
+    out = run_benchmark("bench_sweep_blas.py", "--repeats", "1", "--instances", "1")
+    assert "repeat 1: one" in out and "repeat 1: default" in out
+    assert "same thresholds" in out
