@@ -583,10 +583,11 @@ def _prepare_worker() -> None:
     """Pool initializer: the worker ignores SIGINT (Ctrl-C reaches every process of the terminal;
     the parent ends the workers), and uses one thread for OpenMP/BLAS libraries and torch.
 
-    The environment variables reach only the libraries loaded later: the worker has usually
-    imported NumPy (and its OpenBLAS, with a thread per core) before this runs, while it
-    unpickled this function, so :func:`threadpoolctl.threadpool_limits` also sets the libraries
-    already loaded to one thread."""
+    The environment variables reach only the libraries loaded later. A worker forked from the
+    forkserver has usually loaded NumPy, and its OpenBLAS with a thread per core, before this
+    runs (the forkserver preloads the main script, which imports NumPy), so
+    :func:`threadpoolctl.threadpool_limits` also sets the libraries already loaded to one
+    thread."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for variable in THREAD_VARIABLES:
         os.environ[variable] = "1"
