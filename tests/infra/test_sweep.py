@@ -109,8 +109,8 @@ def test_process_pool_equals_plain_loop_in_order():
     info = run_sweep(where_am_i, [{"x": x} for x in range(4)], max_workers=2)
     assert [r["x"] for r in info] == [0, 1, 2, 3]
     assert os.getpid() not in {r["pid"] for r in info}
-    assert {r["openblas_threads"] for r in info} == {"1"}  # one BLAS thread per worker,
-    assert all(r["blas_threads"] == [1] for r in info)  # also in NumPy's BLAS, loaded before
+    assert {r["openblas_threads"] for r in info} == {"1"}  # one BLAS thread per worker
+    assert all(r["blas_threads"] == [1] for r in info)  # as the loaded BLAS libraries report it
 
 
 BLAS_PROBE = """
